@@ -1,0 +1,85 @@
+import Foundation
+import HaiheCore
+
+/// Users and their roles in SQL; portable across both dialects.
+public struct SQLUserRepository: UserRepository {
+    let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    static let columns = "id, organization_id, username, display_name, email, mobile, password_hash, status, created_at, updated_at"
+
+    public func create(_ user: User, passwordHash: String) async throws {
+        try await database.transaction { try await Self.insert(user, passwordHash: passwordHash, in: $0) }
+    }
+
+    public static func insert(_ u: User, passwordHash: String, in session: any SQLSession) async throws {
+        try u.validate()
+        guard try await session.first("SELECT id FROM organizations WHERE id = $1", u.organizationID) != nil else {
+            throw HaiheError.notFound("organization", zh: "单位", id: u.organizationID)
+        }
+        do {
+            try await session.execute(
+                "INSERT INTO users (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                u.id, u.organizationID, u.username, u.displayName, u.email, u.mobile, passwordHash,
+                u.status.rawValue, u.createdAt, u.updatedAt)
+        } catch where isUniqueViolation(error) {
+            throw HaiheError.conflict("user.username_taken", zh: "用户名 \(u.username) 已被使用",
+                                      en: "The username \(u.username) is already taken")
+        }
+        for role in u.roles.sorted() {
+            try await session.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", u.id, role.rawValue)
+        }
+    }
+
+    public func find(id: String) async throws -> User? {
+        try await database.read { session -> User? in
+            guard let row = try await session.first("SELECT \(Self.columns) FROM users WHERE id = $1", id) else { return nil }
+            return try await Self.decode(row, session: session)
+        }
+    }
+
+    public func credentials(username: String) async throws -> UserCredentials? {
+        try await database.read { session -> UserCredentials? in
+            guard let row = try await session.first("SELECT \(Self.columns) FROM users WHERE username = $1", username) else { return nil }
+            return UserCredentials(user: try await Self.decode(row, session: session), passwordHash: try row.string("password_hash"))
+        }
+    }
+
+    public func list(organizationID: String?) async throws -> [User] {
+        try await database.read { session -> [User] in
+            let rows: [SQLRow]
+            if let organizationID {
+                rows = try await session.query("SELECT \(Self.columns) FROM users WHERE organization_id = $1 ORDER BY username", organizationID)
+            } else {
+                rows = try await session.query("SELECT \(Self.columns) FROM users ORDER BY username")
+            }
+            let roles = try await Self.allRoles(session: session)
+            return try rows.map { try Self.decode($0, roles: roles[try $0.string("id")] ?? []) }
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await database.read { try await $0.scalarInt("SELECT COUNT(*) FROM users") } ?? 0
+    }
+
+    static func allRoles(session: any SQLSession) async throws -> [String: Set<Role>] {
+        var result: [String: Set<Role>] = [:]
+        for row in try await session.query("SELECT user_id, role FROM user_roles") {
+            if let role = Role(rawValue: try row.string("role")) { result[try row.string("user_id"), default: []].insert(role) }
+        }
+        return result
+    }
+
+    static func decode(_ row: SQLRow, session: any SQLSession) async throws -> User {
+        let roleRows = try await session.query("SELECT role FROM user_roles WHERE user_id = $1", try row.string("id"))
+        return try decode(row, roles: Set(roleRows.compactMap { Role(rawValue: $0.optionalString("role") ?? "") }))
+    }
+
+    static func decode(_ row: SQLRow, roles: Set<Role>) throws -> User {
+        User(id: try row.string("id"), organizationID: try row.string("organization_id"), username: try row.string("username"),
+             displayName: try row.string("display_name"), email: row.optionalString("email"), mobile: row.optionalString("mobile"),
+             roles: roles, status: UserStatus(rawValue: try row.string("status")) ?? .disabled,
+             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+}

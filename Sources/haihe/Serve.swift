@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import HaiheCore
+import HaiheServer
+import HaiheStore
+import Logging
+import ServiceLifecycle
+
+/// `haihe serve`: runs the platform until SIGTERM or Ctrl-C, then finishes in-flight requests and stops.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the platform's web server.")
+
+    @Option(help: "Address to listen on (env HAIHE_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env HAIHE_PORT, default 8080).")
+    var port: Int?
+
+    @Flag(help: "Load the demo city once: organisations, users for every role; writes DATA_DIR/demo-credentials.json (env HAIHE_DEMO=1).")
+    var demo = false
+
+    @OptionGroup var storage: StorageOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let settings = try resolvedSettings()
+        let logger = try logging.bootstrap()
+        // Check the port before touching any storage, so a busy port creates nothing.
+        try PortCheck.ensureFree(host: settings.host, port: settings.port)
+        let store = try await openMigratedStore(storage, logger: logger)
+        do {
+            if demo || Setting.resolve(nil, env: "HAIHE_DEMO") == "1" {
+                let directory = storage.resolvedDataDirectory
+                if let credentials = try await DemoCity.load(into: store, credentialsDirectory: directory) {
+                    print("演示数据已载入 / demo city loaded: \(credentials.count) users; credentials written to \(directory)/\(DemoCity.credentialsFileName)")
+                } else {
+                    print("演示数据此前已载入 / demo city already loaded; credentials are in \(storage.resolvedDataDirectory)/\(DemoCity.credentialsFileName)")
+                }
+            }
+            let app = buildApplication(store: store, settings: settings, logger: logger)
+            print("海河 Haihe listening on http://\(settings.host):\(settings.port) (\(storage.location.description))")
+            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            await store.close()
+            throw PortCheck.explain(error, host: settings.host, port: settings.port)
+        }
+        await store.close()
+        logger.info("stopped")
+    }
+
+    func resolvedSettings() throws -> ServerSettings {
+        let host = Setting.resolve(self.host, env: "HAIHE_HOST", default: "127.0.0.1")!
+        let portText = port.map(String.init) ?? Setting.resolve(nil, env: "HAIHE_PORT", default: "8080")!
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw HaiheError.invalid("port", zh: "端口 \(portText) 无效（应为1至65535）", en: "Port \(portText) is not valid (1 to 65535)")
+        }
+        return ServerSettings(host: host, port: port)
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import HaiheStore
+import HaiheTestSupport
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The `haihe` binary as a user runs it: real processes, real ports, real files.
+enum HaiheBinary {
+    static var url: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haihe")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/haihe")
+    }
+
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs the binary to completion (bounded in time) and collects its output.
+    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Outcome {
+        let process = try start(arguments)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.process.isRunning { process.process.terminate() }
+        process.process.waitUntilExit()
+        return process.outcome()
+    }
+
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        let out = Pipe()
+        let err = Pipe()
+
+        func outcome() -> Outcome {
+            Outcome(status: process.terminationStatus,
+                    stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                    stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+    }
+
+    static func start(_ arguments: [String]) throws -> Running {
+        let running = Running()
+        running.process.executableURL = url
+        running.process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment = environment.filter { !$0.key.hasPrefix("HAIHE_") }
+        running.process.environment = environment
+        running.process.standardOutput = running.out
+        running.process.standardError = running.err
+        try running.process.run()
+        return running
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The storage flags for this run's backend: a fresh data directory, plus a fresh PostgreSQL database on that run.
+    static func storageArguments() async throws -> (arguments: [String], dataDirectory: String, cleanup: @Sendable () async -> Void) {
+        let (location, directory, cleanup) = try await TestDatabase.makeLocation()
+        switch location {
+        case .sqlite: return (["--data-dir", directory], directory, cleanup)
+        case .postgres(let url): return (["--data-dir", directory, "--database-url", url], directory, cleanup)
+        }
+    }
+}
+
+func httpGet(_ url: String) async -> (status: Int, body: String)? {
+    guard let (data, response) = try? await URLSession.shared.data(from: URL(string: url)!),
+          let http = response as? HTTPURLResponse else { return nil }
+    return (http.statusCode, String(decoding: data, as: UTF8.self))
+}
+
+@Suite("The haihe command line", .serialized)
+struct CommandLineTests {
+    @Test("serve --demo starts a living platform, refuses a second one on the same port, and stops cleanly on SIGTERM")
+    func serveDemoLifecycle() async throws {
+        let (storage, directory, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        let port = HaiheBinary.freePort()
+        let server = try HaiheBinary.start(["serve", "--demo", "--port", String(port)] + storage)
+        var ready = false
+        for _ in 0..<200 {
+            if let answer = await httpGet("http://127.0.0.1:\(port)/readyz"), answer.status == 200 { ready = true; break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(ready)
+
+        let credentialsPath = directory + "/demo-credentials.json"
+        let credentials = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentialsPath))) as? [[String: Any]]
+        #expect((credentials?.count ?? 0) >= 7)
+        #expect(credentials?.allSatisfy { $0["username"] is String && $0["password"] is String && $0["role"] is String && $0["organization"] is String } == true)
+        let platform = await httpGet("http://127.0.0.1:\(port)/api/v1/platform")
+        #expect(platform?.body.contains("\"organizations\":17") == true)
+
+        // A second server on the same port fails at once with one clear line, and creates nothing.
+        let otherDirectory = directory + "-second"
+        let second = try HaiheBinary.run(["serve", "--port", String(port), "--data-dir", otherDirectory])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("无法监听"))
+        #expect(second.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: otherDirectory))
+
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        let outcome = server.outcome()
+        #expect(outcome.stderr.contains("\"status\":\"200\""))
+        #expect(outcome.stderr.contains("\"duration_ms\""))
+        #expect(outcome.stderr.contains("\"msg\":\"stopped\""))
+        #expect(!outcome.stderr.contains("Fatal error"))
+
+        // Started again on the same data, the demo is not loaded twice.
+        let again = try HaiheBinary.start(["serve", "--demo", "--port", String(port)] + storage)
+        var answered = false
+        for _ in 0..<200 {
+            if let answer = await httpGet("http://127.0.0.1:\(port)/api/v1/platform") {
+                answered = answer.body.contains("\"organizations\":17")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(answered)
+        kill(again.process.processIdentifier, SIGINT)
+        again.process.waitUntilExit()
+        #expect(again.process.terminationStatus == 0)
+        #expect(again.outcome().stdout.contains("already loaded"))
+    }
+
+    @Test("an unknown flag is one clear line and a usage exit code")
+    func unknownFlag() throws {
+        let outcome = try HaiheBinary.run(["serve", "--no-such-flag"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--no-such-flag"))
+        #expect(outcome.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1)
+    }
+
+    @Test("serve --help lists every setting with its environment variable")
+    func help() throws {
+        let outcome = try HaiheBinary.run(["serve", "--help"])
+        #expect(outcome.status == 0)
+        for name in ["--host", "--port", "--data-dir", "--database-url", "--demo", "--log-level", "HAIHE_PORT", "HAIHE_DATABASE_URL"] {
+            #expect(outcome.stdout.contains(name), "help mentions \(name)")
+        }
+    }
+
+    @Test("a data directory that cannot be created is one clear bilingual line, and nothing is created")
+    func unwritableDataDirectory() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("haihe-file-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: file, contents: Data("not a directory".utf8))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try HaiheBinary.run(["serve", "--port", String(HaiheBinary.freePort()), "--data-dir", file + "/data"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("无法创建数据目录"))
+        #expect(outcome.stderr.contains("Cannot create the data directory"))
+        #expect(outcome.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1)
+    }
+
+    @Test("an unreachable database is one clear line, and no data directory is left behind")
+    func unreachableDatabase() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haihe-none-\(UUID().uuidString)").path
+        let outcome = try HaiheBinary.run(["serve", "--demo", "--port", String(HaiheBinary.freePort()), "--data-dir", directory,
+                                           "--database-url", "postgres://nobody:secret@127.0.0.1:\(HaiheBinary.freePort())/nothing"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("无法连接数据库"))
+        #expect(!outcome.stderr.contains("secret"))
+        #expect(outcome.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test("migrate brings a database to the latest version and says so")
+    func migrate() async throws {
+        let (storage, _, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        let first = try HaiheBinary.run(["migrate"] + storage)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("migrated"))
+        let second = try HaiheBinary.run(["migrate"] + storage)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("up to date"))
+    }
+}
