@@ -2,37 +2,96 @@ import HaiheCore
 import HaiheStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// How a `haihe serve` process is set up, resolved from flags and `HAIHE_*` variables by the CLI.
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
     public var serverName: String
+    /// Mark the session cookie `Secure` (set when the platform is served over HTTPS).
+    public var secureCookies: Bool
+    /// Requests per minute for a caller without an API key, per address (0: no limit).
+    public var anonymousRequestsPerMinute: Int
+    /// Requests per minute for a caller with an API key or a session, per key or user (0: no limit).
+    public var keyRequestsPerMinute: Int
+    /// Sign-in attempts per minute per address (0: no limit).
+    public var signInAttemptsPerMinute: Int
+    /// How often the audit chain head is signed (seconds; 0: only on demand).
+    public var checkpointInterval: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe", secureCookies: Bool = false,
+                anonymousRequestsPerMinute: Int = 600, keyRequestsPerMinute: Int = 6000, signInAttemptsPerMinute: Int = 20,
+                checkpointInterval: Int = 3600) {
         self.host = host
         self.port = port
         self.serverName = serverName
+        self.secureCookies = secureCookies
+        self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
+        self.keyRequestsPerMinute = keyRequestsPerMinute
+        self.signInAttemptsPerMinute = signInAttemptsPerMinute
+        self.checkpointInterval = checkpointInterval
     }
 }
 
 /// The one composition root: `haihe serve` and the tests both build the application here,
 /// handing it an opened and migrated store.
-public func buildApplication(store: Store, settings: ServerSettings, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(store: Store, settings: ServerSettings, nodeKey: NodeKey, logger: Logger) -> some ApplicationProtocol {
     let metrics = PlatformMetrics()
-    let router = buildRouter(store: store, metrics: metrics)
+    let router = buildRouter(store: store, settings: settings, nodeKey: nodeKey, metrics: metrics)
+    var services: [any Service] = []
+    if settings.checkpointInterval > 0 {
+        services.append(CheckpointService(store: store, nodeKey: nodeKey, interval: settings.checkpointInterval, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: settings.serverName),
+        services: services,
         logger: logger
     )
 }
 
-func buildRouter(store: Store, metrics: PlatformMetrics) -> Router<HaiheRequestContext> {
+func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metrics: PlatformMetrics) -> Router<HaiheRequestContext> {
     let router = Router(context: HaiheRequestContext.self)
+    // Order matters: observe everything, turn every error into the JSON shape, establish identity,
+    // then limit rates (by key when there is one, by address otherwise).
     router.middlewares.add(ObservationMiddleware(metrics: metrics))
     router.middlewares.add(ErrorMiddleware())
+    router.middlewares.add(AuthenticationMiddleware(store: store))
+    router.middlewares.add(RateLimitMiddleware(settings: settings))
+    let accessGuard = Guard(store: store)
     HealthController(store: store, metrics: metrics).addRoutes(to: router)
     PlatformController(store: store).addRoutes(to: router)
+    IdentityAPI(store: store, guard: accessGuard).addRoutes(to: router)
+    AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)
+    Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     return router
+}
+
+/// Signs the audit chain head on a fixed interval, so that rewriting history is detectable
+/// even by someone who can write the database.
+struct CheckpointService: Service {
+    let store: Store
+    let nodeKey: NodeKey
+    let interval: Int
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: .seconds(interval))
+                    do {
+                        if let checkpoint = try await store.audit.checkpoint(key: nodeKey) {
+                            logger.info("audit checkpoint signed", metadata: ["sequence": "\(checkpoint.sequence)"])
+                        }
+                    } catch {
+                        logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
 }

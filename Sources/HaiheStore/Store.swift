@@ -25,8 +25,12 @@ public struct Store: Sendable {
     public let organizations: any OrganizationRepository
     public let users: any UserRepository
     public let meta: PlatformMeta
+    public let audit: AuditTrail
+    public let auth: AuthStore
 
     public init(database: any SQLDatabase) {
+        self.audit = AuditTrail(database: database)
+        self.auth = AuthStore(database: database)
         self.database = database
         self.organizations = SQLOrganizationRepository(database: database)
         self.users = SQLUserRepository(database: database)

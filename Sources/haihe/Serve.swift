@@ -19,6 +19,21 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the demo city once: organisations, users for every role; writes DATA_DIR/demo-credentials.json (env HAIHE_DEMO=1).")
     var demo = false
 
+    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure, for a platform served over HTTPS (env HAIHE_SECURE_COOKIES=1).")
+    var secureCookies = false
+
+    @Option(name: .customLong("rate-limit-anonymous"), help: "Requests per minute per address without an API key; 0 turns the limit off (env HAIHE_RATE_LIMIT_ANONYMOUS, default 600).")
+    var anonymousLimit: Int?
+
+    @Option(name: .customLong("rate-limit-key"), help: "Requests per minute per API key or signed-in user (env HAIHE_RATE_LIMIT_KEY, default 6000).")
+    var keyLimit: Int?
+
+    @Option(name: .customLong("rate-limit-signin"), help: "Sign-in attempts per minute per address (env HAIHE_RATE_LIMIT_SIGNIN, default 20).")
+    var signInLimit: Int?
+
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between signed audit checkpoints; 0 signs only on demand (env HAIHE_CHECKPOINT_INTERVAL, default 3600).")
+    var checkpointInterval: Int?
+
     @OptionGroup var storage: StorageOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -37,7 +52,8 @@ struct Serve: AsyncParsableCommand {
                     print("演示数据此前已载入 / demo city already loaded; credentials are in \(storage.resolvedDataDirectory)/\(DemoCity.credentialsFileName)")
                 }
             }
-            let app = buildApplication(store: store, settings: settings, logger: logger)
+            let nodeKey = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
+            let app = buildApplication(store: store, settings: settings, nodeKey: nodeKey, logger: logger)
             print("海河 Haihe listening on http://\(settings.host):\(settings.port) (\(storage.location.description))")
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
@@ -55,6 +71,18 @@ struct Serve: AsyncParsableCommand {
         guard let port = Int(portText), (1...65535).contains(port) else {
             throw HaiheError.invalid("port", zh: "端口 \(portText) 无效（应为1至65535）", en: "Port \(portText) is not valid (1 to 65535)")
         }
-        return ServerSettings(host: host, port: port)
+        func number(_ flag: Int?, _ env: String, _ fallback: Int) throws -> Int {
+            let text = flag.map(String.init) ?? Setting.resolve(nil, env: env, default: String(fallback))!
+            guard let value = Int(text), value >= 0 else {
+                throw HaiheError.invalid("setting.number", zh: "\(env) 应为非负整数，而不是 \(text)", en: "\(env) must be a whole number ≥ 0, not \(text)")
+            }
+            return value
+        }
+        return ServerSettings(host: host, port: port,
+                              secureCookies: secureCookies || Setting.resolve(nil, env: "HAIHE_SECURE_COOKIES") == "1",
+                              anonymousRequestsPerMinute: try number(anonymousLimit, "HAIHE_RATE_LIMIT_ANONYMOUS", 600),
+                              keyRequestsPerMinute: try number(keyLimit, "HAIHE_RATE_LIMIT_KEY", 6000),
+                              signInAttemptsPerMinute: try number(signInLimit, "HAIHE_RATE_LIMIT_SIGNIN", 20),
+                              checkpointInterval: try number(checkpointInterval, "HAIHE_CHECKPOINT_INTERVAL", 3600))
     }
 }

@@ -141,6 +141,30 @@ struct CommandLineTests {
         #expect(again.outcome().stdout.contains("already loaded"))
     }
 
+    @Test("two instances started together on one database both serve it, and the demo is loaded once")
+    func twoInstances() async throws {
+        let (storage, _, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        let ports = [HaiheBinary.freePort(), HaiheBinary.freePort()]
+        let servers = try ports.map { try HaiheBinary.start(["serve", "--demo", "--port", String($0)] + storage) }
+        for port in ports {
+            var body: String?
+            for _ in 0..<200 {
+                if let answer = await httpGet("http://127.0.0.1:\(port)/api/v1/platform") { body = answer.body; break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(body?.contains("\"organizations\":17") == true, "instance on \(port) sees the one demo city")
+        }
+        for server in servers { kill(server.process.processIdentifier, SIGTERM) }
+        var loaded = 0
+        for server in servers {
+            server.process.waitUntilExit()
+            #expect(server.process.terminationStatus == 0)
+            if server.outcome().stdout.contains("demo city loaded") { loaded += 1 }
+        }
+        #expect(loaded == 1)
+    }
+
     @Test("an unknown flag is one clear line and a usage exit code")
     func unknownFlag() throws {
         let outcome = try HaiheBinary.run(["serve", "--no-such-flag"])

@@ -11,7 +11,7 @@ import Testing
 /// Runs `body` against the real application built by the composition root, on a fresh store.
 func withApp(_ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
     try await TestDatabase.withStore { (store: Store, _: String) async throws in
-        let app = buildApplication(store: store, settings: ServerSettings(port: 0), logger: Logger(label: "test"))
+        let app = buildApplication(store: store, settings: ServerSettings(port: 0), nodeKey: NodeKey.generate(), logger: Logger(label: "test"))
         try await app.test(.router) { client in try await body(client, store) }
     }
 }
@@ -103,7 +103,7 @@ struct DemoCityTests {
             #expect(organizations.filter { $0.kind == .districtGovernment }.count == 2)
             #expect(organizations.filter { $0.kind == .districtDepartment }.allSatisfy { $0.parentID != nil })
             #expect(organizations.contains { $0.kind == .socialDataContributor })
-            #expect(organizations.allSatisfy { UnifiedSocialCreditCode.isValid($0.creditCode) })
+            #expect(organizations.allSatisfy { UnifiedSocialCreditCode.isValid($0.creditCode ?? "") })
 
             let roles = Set(credentials.flatMap { $0.role.split(separator: ",").compactMap { Role(rawValue: String($0)) } })
             #expect(roles == Set(Role.allCases))

@@ -23,7 +23,7 @@ struct MigrationTests {
             let old = Migrator(database: store.database, migrations: Migrations.all)
             try await old.migrate()
             let org = RepositoryContractTests.department()
-            try await store.organizations.create(org)
+            try await store.organizations.create(org, audit: .test)
             let next = Migration(version: old.latestVersion + 1, name: "test: a later step") { _ in
                 ["CREATE TABLE later_step (id TEXT PRIMARY KEY)"]
             }

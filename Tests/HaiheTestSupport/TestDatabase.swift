@@ -53,3 +53,8 @@ public enum TestDatabase {
         }
     }
 }
+
+extension AuditDraft {
+    /// An audit draft for changes made directly by tests.
+    public static var test: AuditDraft { AuditDraft(actor: nil, action: "test.change", objectType: "test") }
+}

@@ -16,6 +16,8 @@ public enum OrganizationKind: String, Sendable, Codable, CaseIterable {
     case socialDataContributor = "social_data_contributor"
     /// 公民、法人和其他组织: a company or other organisation using open data.
     case enterprise
+    /// 社会公众（个人）: the platform's home for citizens who register on the portal; it has no credit code.
+    case publicIndividuals = "public_individuals"
 
     public var labelZH: String {
         switch self {
@@ -26,6 +28,7 @@ public enum OrganizationKind: String, Sendable, Codable, CaseIterable {
         case .judicialBody: "司法机关"
         case .socialDataContributor: "社会数据提供单位"
         case .enterprise: "企业或其他组织"
+        case .publicIndividuals: "社会公众（个人）"
         }
     }
 
@@ -33,7 +36,7 @@ public enum OrganizationKind: String, Sendable, Codable, CaseIterable {
     public var isGovernment: Bool {
         switch self {
         case .regulator, .cityDepartment, .districtGovernment, .districtDepartment, .judicialBody: true
-        case .socialDataContributor, .enterprise: false
+        case .socialDataContributor, .enterprise, .publicIndividuals: false
         }
     }
 }
@@ -57,8 +60,9 @@ public struct Organization: Sendable, Codable, Equatable, Identifiable {
     public var kind: OrganizationKind
     public var nameZH: String
     public var nameEN: String?
-    /// 统一社会信用代码 (GB 32100), validated with its check character.
-    public var creditCode: String
+    /// 统一社会信用代码 (GB 32100), validated with its check character. Only the home of individual
+    /// citizens has none.
+    public var creditCode: String?
     /// A district department belongs to its district government; a district's regulator office to the district.
     public var parentID: String?
     /// 行政区划代码 (GB/T 2260) of the area the organisation serves, e.g. 120000 for the city, 120101 for 和平区.
@@ -68,7 +72,7 @@ public struct Organization: Sendable, Codable, Equatable, Identifiable {
     public var updatedAt: Date
 
     public init(id: String = Identifier.make(), kind: OrganizationKind, nameZH: String, nameEN: String? = nil,
-                creditCode: String, parentID: String? = nil, divisionCode: String = "120000",
+                creditCode: String?, parentID: String? = nil, divisionCode: String = "120000",
                 contact: Contact? = nil, createdAt: Date = Date(), updatedAt: Date? = nil) {
         self.id = id
         self.kind = kind
@@ -87,7 +91,11 @@ public struct Organization: Sendable, Codable, Equatable, Identifiable {
         if nameZH.trimmingCharacters(in: .whitespaces).isEmpty {
             throw .invalid("organization.name_missing", zh: "单位中文名称不能为空", en: "The organisation needs a Chinese name")
         }
-        if let problem = UnifiedSocialCreditCode.problem(with: creditCode) { throw problem }
+        if let creditCode {
+            if let problem = UnifiedSocialCreditCode.problem(with: creditCode) { throw problem }
+        } else if kind != .publicIndividuals {
+            throw .invalid("organization.credit_code_missing", zh: "单位须填写统一社会信用代码", en: "The organisation needs a unified social credit code")
+        }
         if divisionCode.count != 6 || !divisionCode.allSatisfy({ $0.isASCII && $0.isNumber }) {
             throw .invalid("organization.division_code", zh: "行政区划代码应为6位数字", en: "The administrative division code must be six digits")
         }

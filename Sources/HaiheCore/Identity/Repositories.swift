@@ -1,6 +1,8 @@
 /// Where organisations live. Implemented by the store for SQLite and PostgreSQL alike.
+/// Every change is recorded in the audit trail in the same transaction (`audit` says who and why).
 public protocol OrganizationRepository: Sendable {
-    func create(_ organization: Organization) async throws
+    func create(_ organization: Organization, audit: AuditDraft) async throws
+    func update(_ organization: Organization, audit: AuditDraft) async throws
     func find(id: String) async throws -> Organization?
     func find(creditCode: String) async throws -> Organization?
     func list() async throws -> [Organization]
@@ -20,7 +22,10 @@ public struct UserCredentials: Sendable {
 
 /// Where users live.
 public protocol UserRepository: Sendable {
-    func create(_ user: User, passwordHash: String) async throws
+    func create(_ user: User, passwordHash: String, audit: AuditDraft) async throws
+    /// Changes a user's display name, contact details, roles and status.
+    func update(_ user: User, audit: AuditDraft) async throws
+    func changePassword(userID: String, passwordHash: String, audit: AuditDraft) async throws
     func find(id: String) async throws -> User?
     func credentials(username: String) async throws -> UserCredentials?
     func list(organizationID: String?) async throws -> [User]

@@ -20,6 +20,8 @@ public struct HaiheError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var messageZH: String
     public var messageEN: String
+    /// For `tooManyRequests`: how many seconds the caller should wait (sent as `Retry-After`).
+    public var retryAfter: Int?
 
     public init(_ kind: Kind, code: String, zh: String, en: String) {
         self.kind = kind

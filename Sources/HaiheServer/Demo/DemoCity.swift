@@ -112,6 +112,8 @@ public enum DemoCity {
             for org in orgs { try await SQLOrganizationRepository.insert(org, in: session) }
             for (user, hash) in accounts { try await SQLUserRepository.insert(user, passwordHash: hash, in: session) }
             try await PlatformMeta.set(loadedKey, Timestamp.format(now), in: session)
+            try await AuditTrail.append(AuditDraft(actor: nil, action: "demo.load", objectType: "platform",
+                                                   detail: ["organizations": String(orgs.count), "users": String(accounts.count)]), in: session, at: now)
             if let credentialsDirectory { _ = try writeCredentials(credentials, dataDirectory: credentialsDirectory) }
             return true
         }

@@ -6,7 +6,8 @@ import Prometheus
 
 /// Observes every request once: gives it an id (echoed in `X-Request-Id`), logs one structured line
 /// with status and duration when it ends, and counts it in the Prometheus registry per route.
-struct ObservationMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ObservationMiddleware: RouterMiddleware {
+    typealias Context = HaiheRequestContext
     let metrics: PlatformMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -15,6 +16,7 @@ struct ObservationMiddleware<Context: RequestContext>: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(requestID)
+        context.requestID = requestID
         var response = try await next(request, context)
         response.headers[.requestID] = requestID
         let elapsed = ContinuousClock.now - start

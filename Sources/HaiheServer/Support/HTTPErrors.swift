@@ -1,5 +1,6 @@
 import Foundation
 import HaiheCore
+import HaiheStore
 import Hummingbird
 
 extension HaiheError.Kind {
@@ -39,6 +40,7 @@ extension HaiheError: HTTPResponseError {
         let data = try JSONEncoder().encode(ErrorBody(self))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -80,3 +82,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+// Domain types go out as JSON as they are (snake_case keys, by the context's encoder).
+extension Organization: ResponseGenerator, ResponseEncodable {}
+extension User: ResponseGenerator, ResponseEncodable {}
+extension APIKey: ResponseGenerator, ResponseEncodable {}

@@ -9,8 +9,39 @@ public struct SQLUserRepository: UserRepository {
 
     static let columns = "id, organization_id, username, display_name, email, mobile, password_hash, status, created_at, updated_at"
 
-    public func create(_ user: User, passwordHash: String) async throws {
-        try await database.transaction { try await Self.insert(user, passwordHash: passwordHash, in: $0) }
+    public func create(_ user: User, passwordHash: String, audit: AuditDraft) async throws {
+        try await database.transaction { session in
+            try await Self.insert(user, passwordHash: passwordHash, in: session)
+            try await AuditTrail.append(audit.about(user.id, ["username": user.username, "roles": user.roles.map(\.rawValue).sorted().joined(separator: ",")]), in: session)
+        }
+    }
+
+    public func update(_ u: User, audit: AuditDraft) async throws {
+        try u.validate()
+        try await database.transaction { session in
+            guard try await session.first("SELECT id FROM users WHERE id = $1\(session.dialect.forUpdate)", u.id) != nil else {
+                throw HaiheError.notFound("user", zh: "用户", id: u.id)
+            }
+            try await session.execute("UPDATE users SET display_name = $2, email = $3, mobile = $4, status = $5, updated_at = $6 WHERE id = $1",
+                                      u.id, u.displayName, u.email, u.mobile, u.status.rawValue, Date())
+            try await session.execute("DELETE FROM user_roles WHERE user_id = $1", u.id)
+            for role in u.roles.sorted() {
+                try await session.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", u.id, role.rawValue)
+            }
+            if u.status == .disabled {
+                // A disabled account loses its sessions and keys at once, not when they expire.
+                try await session.execute("DELETE FROM sessions WHERE user_id = $1", u.id)
+                try await session.execute("UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", Date(), u.id)
+            }
+            try await AuditTrail.append(audit.about(u.id, ["status": u.status.rawValue, "roles": u.roles.map(\.rawValue).sorted().joined(separator: ",")]), in: session)
+        }
+    }
+
+    public func changePassword(userID: String, passwordHash: String, audit: AuditDraft) async throws {
+        try await database.transaction { session in
+            try await session.execute("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", userID, passwordHash, Date())
+            try await AuditTrail.append(audit.about(userID, [:]), in: session)
+        }
     }
 
     public static func insert(_ u: User, passwordHash: String, in session: any SQLSession) async throws {

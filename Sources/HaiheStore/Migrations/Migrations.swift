@@ -15,7 +15,7 @@ public enum Migrations {
                     kind TEXT NOT NULL,
                     name_zh TEXT NOT NULL,
                     name_en TEXT,
-                    credit_code TEXT NOT NULL UNIQUE,
+                    credit_code TEXT UNIQUE,
                     parent_id TEXT REFERENCES organizations(id),
                     division_code TEXT NOT NULL,
                     contact_name TEXT,
@@ -46,6 +46,88 @@ public enum Migrations {
                     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                     role TEXT NOT NULL,
                     PRIMARY KEY (user_id, role)
+                )
+                """,
+            ]
+        },
+        Migration(version: 2, name: "authentication and the audit trail") { _ in
+            [
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    csrf_token TEXT NOT NULL,
+                    client_address TEXT,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_user ON sessions(user_id)",
+                """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT,
+                    revoked_at TEXT,
+                    last_used_at TEXT
+                )
+                """,
+                "CREATE INDEX api_keys_user ON api_keys(user_id)",
+                """
+                CREATE TABLE login_failures (
+                    username TEXT PRIMARY KEY,
+                    failures BIGINT NOT NULL,
+                    first_failure_at TEXT NOT NULL,
+                    locked_until TEXT
+                )
+                """,
+                """
+                CREATE TABLE audit_events (
+                    sequence BIGINT PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    occurred_at TEXT NOT NULL,
+                    actor_user_id TEXT,
+                    actor_username TEXT,
+                    actor_organization_id TEXT,
+                    action TEXT NOT NULL,
+                    object_type TEXT NOT NULL,
+                    object_id TEXT,
+                    outcome TEXT NOT NULL,
+                    client_address TEXT,
+                    request_id TEXT,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_actor ON audit_events(actor_user_id, sequence)",
+                "CREATE INDEX audit_events_organization ON audit_events(actor_organization_id, sequence)",
+                "CREATE INDEX audit_events_object ON audit_events(object_id, sequence)",
+                "CREATE INDEX audit_events_action ON audit_events(action, sequence)",
+                "CREATE INDEX audit_events_time ON audit_events(occurred_at)",
+                // The chain head: one row every appender locks, so concurrent instances append in turn.
+                """
+                CREATE TABLE audit_head (
+                    id BIGINT PRIMARY KEY,
+                    sequence BIGINT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
+                """
+                CREATE TABLE audit_checkpoints (
+                    sequence BIGINT NOT NULL,
+                    head_hash TEXT NOT NULL,
+                    signed_at TEXT NOT NULL,
+                    public_key TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (sequence, public_key)
                 )
                 """,
             ]

@@ -128,6 +128,7 @@ public final class PostgresDatabase: SQLDatabase {
 }
 
 struct PostgresSession: SQLSession {
+    let dialect = SQLDialect.postgres
     let connection: PostgresConnection
     let logger: Logger
 

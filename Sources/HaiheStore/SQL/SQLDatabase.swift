@@ -18,6 +18,7 @@ public enum SQLDialect: String, Sendable {
 /// A connection lent to a caller for the span of one closure, possibly inside a transaction.
 /// Parameters are written `$1`, `$2` … in both dialects.
 public protocol SQLSession {
+    var dialect: SQLDialect { get }
     func execute(_ sql: String, _ binds: [SQLValue]) async throws
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
 }

@@ -62,6 +62,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
 /// One `sqlite3*` handle with its prepared-statement cache. Used by one task at a time (the pool sees to it).
 final class SQLiteConnection: SQLSession, @unchecked Sendable {
+    let dialect = SQLDialect.sqlite
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 

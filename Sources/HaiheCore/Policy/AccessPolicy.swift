@@ -1,0 +1,112 @@
+/// Who is asking: a signed-in user, seen through the roles and organisation the policy reads.
+public struct Subject: Sendable, Equatable {
+    public var userID: String
+    public var username: String
+    public var organizationID: String
+    public var roles: Set<Role>
+    /// Set when the caller authenticated with an API key: the key's scopes bound what it may do.
+    public var scopes: Set<Scope>?
+
+    public init(userID: String, username: String, organizationID: String, roles: Set<Role>, scopes: Set<Scope>? = nil) {
+        self.userID = userID
+        self.username = username
+        self.organizationID = organizationID
+        self.roles = roles
+        self.scopes = scopes
+    }
+}
+
+/// What the action is done to, as far as the policy cares: whose it is.
+public struct PolicyObject: Sendable, Equatable {
+    /// The organisation that owns the object (a user's organisation, the organisation itself).
+    public var organizationID: String?
+    /// The user that owns the object (an API key's owner, an account).
+    public var userID: String?
+
+    public init(organizationID: String? = nil, userID: String? = nil) {
+        self.organizationID = organizationID
+        self.userID = userID
+    }
+
+    public static let none = PolicyObject()
+}
+
+/// How far a role's permission for an action reaches.
+public enum Reach: String, Sendable, CaseIterable {
+    /// Any object, in any organisation.
+    case any
+    /// Objects of the subject's own organisation only.
+    case ownOrganization = "own organisation"
+    /// The subject's own account and what belongs to it only.
+    case ownAccount = "own account"
+}
+
+public enum Decision: Sendable, Equatable {
+    case allow
+    case deny(HaiheError)
+
+    public var isAllowed: Bool { self == .allow }
+}
+
+/// The one place that decides "may this subject do this action on this object". Deny by default:
+/// an action no rule names, a role no rule lists, an object out of reach — each is refused.
+/// The same table is written down in docs/POLICY.md, and a test holds the two together.
+public enum AccessPolicy {
+    /// Actions anyone may do without signing in.
+    public static let publicActions: Set<Action> = [.platformRead]
+
+    /// For each action, the roles that may do it and how far.
+    public static let rules: [Action: [Role: Reach]] = {
+        let everyone = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, Reach.ownAccount) })
+        return [
+            .platformRead: Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, Reach.any) }),
+            .organizationList: [.admin: .any, .regulator: .any, .auditor: .any, .provider: .any, .consumer: .any, .contributor: .any],
+            .organizationCreate: [.admin: .any, .regulator: .any],
+            .organizationUpdate: [.admin: .any, .regulator: .any],
+            .userList: [.admin: .any, .regulator: .any, .auditor: .any],
+            .userCreate: [.admin: .any],
+            .userUpdate: [.admin: .any],
+            .accountRead: everyone,
+            .accountChangePassword: everyone,
+            .apiKeyManage: everyone,
+            .auditRead: [.auditor: .any, .regulator: .any],
+            .auditCheckpoint: [.auditor: .any, .regulator: .any, .admin: .any],
+        ]
+    }()
+
+    public static func decide(_ subject: Subject?, _ action: Action, on object: PolicyObject = .none) -> Decision {
+        guard let subject else {
+            if publicActions.contains(action) { return .allow }
+            return .deny(HaiheError(.unauthenticated, code: "auth.required",
+                                    zh: "请先登录或提供有效的访问令牌", en: "Sign in or send a valid API token first"))
+        }
+        if let scopes = subject.scopes {
+            let needed: Scope = action.changesState ? .write : .read
+            if !scopes.contains(needed) {
+                return .deny(HaiheError(.forbidden, code: "auth.scope",
+                                        zh: "此访问令牌没有“\(needed.rawValue)”权限范围", en: "This API key lacks the '\(needed.rawValue)' scope"))
+            }
+        }
+        let grants = rules[action] ?? [:]
+        for role in subject.roles.sorted() {
+            guard let reach = grants[role] else { continue }
+            if reaches(reach, subject: subject, object: object) { return .allow }
+        }
+        let roleNames = subject.roles.sorted().map(\.labelZH).joined(separator: "、")
+        return .deny(HaiheError(.forbidden, code: "auth.forbidden",
+                                zh: "您的角色（\(roleNames)）无权执行“\(action.rawValue)”操作",
+                                en: "Your roles (\(subject.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not do '\(action.rawValue)' on this object"))
+    }
+
+    static func reaches(_ reach: Reach, subject: Subject, object: PolicyObject) -> Bool {
+        switch reach {
+        case .any:
+            return true
+        case .ownOrganization:
+            return object.organizationID == nil || object.organizationID == subject.organizationID
+        case .ownAccount:
+            if let owner = object.userID { return owner == subject.userID }
+            return object.organizationID == nil || object.organizationID == subject.organizationID
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Everything a caller can ask the platform to do. Each route names exactly one action, and the
+/// access policy decides it; later capabilities add their actions here and to the policy table.
+public enum Action: String, Sendable, CaseIterable, Codable {
+    case platformRead = "platform.read"
+    case organizationList = "organization.list"
+    case organizationCreate = "organization.create"
+    case organizationUpdate = "organization.update"
+    case userList = "user.list"
+    case userCreate = "user.create"
+    case userUpdate = "user.update"
+    case accountRead = "account.read"
+    case accountChangePassword = "account.change_password"
+    case apiKeyManage = "apikey.manage"
+    case auditRead = "audit.read"
+    case auditCheckpoint = "audit.checkpoint"
+
+    /// Whether the action changes state. API keys without the `write` scope may only do the others.
+    public var changesState: Bool {
+        switch self {
+        case .platformRead, .organizationList, .userList, .accountRead, .auditRead: false
+        case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint: true
+        }
+    }
+
+    /// The object kind the action is about, for the audit trail.
+    public var objectType: String {
+        String(rawValue.prefix { $0 != "." })
+    }
+}
+
+/// What an API key may be used for. A key with only `read` cannot change anything, whatever its owner may do.
+public enum Scope: String, Sendable, CaseIterable, Codable {
+    case read
+    case write
+}
