@@ -24,15 +24,7 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try logging.bootstrap()
-            let store = try await openMigratedStore(storage, logger: logger)
-            let report: AuditVerifier.Report
-            do {
-                report = try await store.audit.verify(trustedKeys: trusted())
-            } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
+            let report = try await withMigratedStore(storage, logger: logger) { try await $0.audit.verify(trustedKeys: trusted()) }
             if let problem = report.problem {
                 FileHandle.standardError.write(Data("haihe: 审计日志已被篡改 audit trail NOT intact: \(problem)\n".utf8))
                 throw ExitCode(2)
@@ -59,19 +51,13 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try logging.bootstrap()
-            let store = try await openMigratedStore(storage, logger: logger)
-            do {
-                let key = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
-                if let checkpoint = try await store.audit.checkpoint(key: key) {
-                    print("已签署检查点 / checkpoint signed at event #\(checkpoint.sequence), head \(checkpoint.headHash.prefix(16))…, key \(key.publicKeyHex.prefix(16))…")
-                } else {
-                    print("无需签署 / nothing to sign: the chain is empty or its head is already signed by this key")
-                }
-            } catch {
-                await store.close()
-                throw error
+            let key = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
+            let checkpoint = try await withMigratedStore(storage, logger: logger) { try await $0.audit.checkpoint(key: key) }
+            if let checkpoint {
+                print("已签署检查点 / checkpoint signed at event #\(checkpoint.sequence), head \(checkpoint.headHash.prefix(16))…, key \(key.publicKeyHex.prefix(16))…")
+            } else {
+                print("无需签署 / nothing to sign: the chain is empty or its head is already signed by this key")
             }
-            await store.close()
         }
     }
 }

@@ -74,3 +74,16 @@ func openMigratedStore(_ storage: StorageOptions, logger: Logger) async throws -
     }
     return store
 }
+
+/// Runs `body` with an opened, migrated store and closes it afterwards, whether `body` succeeds or throws.
+func withMigratedStore<R>(_ storage: StorageOptions, logger: Logger, _ body: (Store) async throws -> R) async throws -> R {
+    let store = try await openMigratedStore(storage, logger: logger)
+    do {
+        let result = try await body(store)
+        await store.close()
+        return result
+    } catch {
+        await store.close()
+        throw error
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import HaiheCore
 import HaiheStore
 import HaiheTestSupport
 import Testing
@@ -204,6 +205,32 @@ struct CommandLineTests {
         #expect(!outcome.stderr.contains("secret"))
         #expect(outcome.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test("audit verify passes an intact trail and names the first altered event, exiting non-zero")
+    func auditVerify() async throws {
+        let (storage, _, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        #expect(try HaiheBinary.run(["migrate"] + storage).status == 0)
+        let location: DatabaseLocation = storage.contains("--database-url")
+            ? .postgres(url: storage[storage.firstIndex(of: "--database-url")! + 1]) : .sqlite(dataDirectory: storage[1])
+        let store = try await Store.open(location)
+        for i in 1...5 {
+            try await store.audit.record(AuditDraft(actor: nil, action: "test.event", objectType: "test", objectID: String(i)))
+        }
+        let signed = try HaiheBinary.run(["audit", "checkpoint"] + storage)
+        #expect(signed.status == 0)
+        #expect(signed.stdout.contains("checkpoint signed at event #5"))
+        let intact = try HaiheBinary.run(["audit", "verify"] + storage)
+        #expect(intact.status == 0)
+        #expect(intact.stdout.contains("6 events, 1 signed checkpoints"))
+
+        try await store.database.transaction { try await $0.execute("UPDATE audit_events SET object_id = 'forged' WHERE sequence = 2", []) }
+        await store.close()
+        let tampered = try HaiheBinary.run(["audit", "verify"] + storage)
+        #expect(tampered.status == 2)
+        #expect(tampered.stderr.contains("#2"))
+        #expect(tampered.stderr.contains("篡改"))
     }
 
     @Test("migrate brings a database to the latest version and says so")

@@ -116,6 +116,13 @@ public struct AuditTrail: Sendable {
             if try await session.first("SELECT sequence FROM audit_checkpoints WHERE sequence = $1 AND public_key = $2", sequence, publicKey) != nil {
                 return nil
             }
+            // Nothing happened since this key's last checkpoint but the checkpoint's own record: nothing new to sign.
+            if try await session.first("""
+                SELECT e.sequence FROM audit_events e JOIN audit_checkpoints c ON c.sequence = e.sequence - 1 AND c.public_key = $2
+                WHERE e.sequence = $1 AND e.action = $3
+                """, sequence, publicKey, Action.auditCheckpoint.rawValue) != nil {
+                return nil
+            }
             let checkpoint = try AuditCheckpoint.sign(sequence: sequence, headHash: try head.string("hash"), at: time, key: key)
             try await session.execute(
                 "INSERT INTO audit_checkpoints (sequence, head_hash, signed_at, public_key, signature) VALUES ($1, $2, $3, $4, $5)",
