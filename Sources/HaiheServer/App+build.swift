@@ -64,6 +64,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     PlatformController(store: store).addRoutes(to: router)
     IdentityAPI(store: store, guard: accessGuard).addRoutes(to: router)
     AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)
+    CatalogAPI(store: store, guard: accessGuard).addRoutes(to: router)
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     return router
 }

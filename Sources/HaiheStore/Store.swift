@@ -27,8 +27,10 @@ public struct Store: Sendable {
     public let meta: PlatformMeta
     public let audit: AuditTrail
     public let auth: AuthStore
+    public let catalog: CatalogStore
 
     public init(database: any SQLDatabase) {
+        self.catalog = CatalogStore(database: database)
         self.audit = AuditTrail(database: database)
         self.auth = AuthStore(database: database)
         self.database = database

@@ -51,8 +51,10 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try logging.bootstrap()
-            let key = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
-            let checkpoint = try await withMigratedStore(storage, logger: logger) { try await $0.audit.checkpoint(key: key) }
+            let (checkpoint, key) = try await withMigratedStore(storage, logger: logger) { store in
+                let key = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
+                return (try await store.audit.checkpoint(key: key), key)
+            }
             if let checkpoint {
                 print("已签署检查点 / checkpoint signed at event #\(checkpoint.sequence), head \(checkpoint.headHash.prefix(16))…, key \(key.publicKeyHex.prefix(16))…")
             } else {

@@ -71,6 +71,13 @@ public enum AccessPolicy {
             .apiKeyManage: everyone,
             .auditRead: [.auditor: .any, .regulator: .any],
             .auditCheckpoint: [.auditor: .any, .regulator: .any, .admin: .any],
+            // The city catalogs are for every government user; the public reaches the open catalog through the portal and CKAN API.
+            .catalogBrowse: [.regulator: .any, .provider: .any, .consumer: .any, .auditor: .any, .contributor: .any, .admin: .any],
+            // Versions in any state: a provider's (or contributor's) own organisation; the regulator and auditors everywhere.
+            .catalogRead: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .contributor: .ownOrganization],
+            .catalogWrite: [.provider: .ownOrganization, .contributor: .ownOrganization],
+            .catalogReview: [.regulator: .any],
+            .catalogFilings: [.regulator: .any, .auditor: .any],
         ]
     }()
 

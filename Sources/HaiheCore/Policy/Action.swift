@@ -13,12 +13,18 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case apiKeyManage = "apikey.manage"
     case auditRead = "audit.read"
     case auditCheckpoint = "audit.checkpoint"
+    case catalogBrowse = "catalog.browse"
+    case catalogRead = "catalog.read"
+    case catalogWrite = "catalog.write"
+    case catalogReview = "catalog.review"
+    case catalogFilings = "catalog.filings"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
-        case .platformRead, .organizationList, .userList, .accountRead, .auditRead: false
-        case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint: true
+        case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings: false
+        case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
+             .catalogWrite, .catalogReview: true
         }
     }
 

@@ -220,14 +220,17 @@ struct IdentityAPI: Sendable {
 }
 
 /// Decodes a JSON body, turning every decoding failure into a bilingual 400 that names the field.
-func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: HaiheRequestContext) async throws -> T {
+func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: HaiheRequestContext,
+                          keys: JSONDecoder.KeyDecodingStrategy = .useDefaultKeys) async throws -> T {
     let buffer = try await request.body.collect(upTo: context.maxUploadSize)
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .iso8601
+    decoder.keyDecodingStrategy = keys
     do {
         return try decoder.decode(T.self, from: Data(buffer: buffer))
     } catch let DecodingError.keyNotFound(key, _) {
-        throw HaiheError.invalid("body.missing_field", zh: "请求缺少字段“\(key.stringValue)”", en: "The request body lacks the field '\(key.stringValue)'")
+        let name = snakeCase(key.stringValue)
+        throw HaiheError.invalid("body.missing_field", zh: "请求缺少字段“\(name)”", en: "The request body lacks the field '\(name)'")
     } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
         let field = context.codingPath.map(\.stringValue).joined(separator: ".")
         throw HaiheError.invalid("body.wrong_type", zh: "字段“\(field)”的类型不正确", en: "The field '\(field)' has the wrong type")
@@ -240,4 +243,13 @@ func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: HaiheRe
     } catch {
         throw HaiheError.invalid("body.not_json", zh: "请求体不是有效的 JSON", en: "The request body is not valid JSON")
     }
+}
+
+/// `labelZh` → `label_zh`, to name fields in messages as the API spells them.
+func snakeCase(_ name: String) -> String {
+    var out = ""
+    for c in name {
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+    }
+    return out
 }

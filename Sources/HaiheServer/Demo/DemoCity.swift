@@ -111,9 +111,11 @@ public enum DemoCity {
             if try await session.first("SELECT value FROM platform_meta WHERE key = $1", loadedKey) != nil { return false }
             for org in orgs { try await SQLOrganizationRepository.insert(org, in: session) }
             for (user, hash) in accounts { try await SQLUserRepository.insert(user, passwordHash: hash, in: session) }
+            let entries = try await DemoCatalog.load(organizations: ids, in: session, now: now)
             try await PlatformMeta.set(loadedKey, Timestamp.format(now), in: session)
             try await AuditTrail.append(AuditDraft(actor: nil, action: "demo.load", objectType: "platform",
-                                                   detail: ["organizations": String(orgs.count), "users": String(accounts.count)]), in: session, at: now)
+                                                   detail: ["organizations": String(orgs.count), "users": String(accounts.count),
+                                                            "catalog_versions": String(entries)]), in: session, at: now)
             if let credentialsDirectory { _ = try writeCredentials(credentials, dataDirectory: credentialsDirectory) }
             return true
         }

@@ -87,3 +87,4 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 extension Organization: ResponseGenerator, ResponseEncodable {}
 extension User: ResponseGenerator, ResponseEncodable {}
 extension APIKey: ResponseGenerator, ResponseEncodable {}
+extension CatalogEntry: ResponseGenerator, ResponseEncodable {}

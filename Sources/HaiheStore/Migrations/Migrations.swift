@@ -132,5 +132,52 @@ public enum Migrations {
                 """,
             ]
         },
+        Migration(version: 3, name: "catalog entries and legal-basis filings") { _ in
+            [
+                """
+                CREATE TABLE catalog_entries (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    status TEXT NOT NULL,
+                    provider_id TEXT NOT NULL REFERENCES organizations(id),
+                    resource_code TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    domain TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    share_type TEXT NOT NULL,
+                    open_type TEXT NOT NULL,
+                    update_frequency TEXT NOT NULL,
+                    security_grade TEXT NOT NULL,
+                    formats TEXT NOT NULL,
+                    search_text TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    published_at TEXT,
+                    data_updated_at TEXT,
+                    UNIQUE (entry_id, version)
+                )
+                """,
+                "CREATE INDEX catalog_entries_status ON catalog_entries(status, domain)",
+                "CREATE INDEX catalog_entries_provider ON catalog_entries(provider_id, status)",
+                "CREATE INDEX catalog_entries_code ON catalog_entries(resource_code)",
+                """
+                CREATE TABLE legal_basis_filings (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL,
+                    entry_version_id TEXT NOT NULL REFERENCES catalog_entries(id),
+                    provider_id TEXT NOT NULL REFERENCES organizations(id),
+                    share_type TEXT NOT NULL,
+                    open_type TEXT NOT NULL,
+                    law_name TEXT NOT NULL,
+                    article TEXT NOT NULL,
+                    note TEXT,
+                    filed_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX legal_basis_filings_time ON legal_basis_filings(filed_at)",
+            ]
+        },
     ]
 }

@@ -1,0 +1,59 @@
+/// No duplicate collection (Art. 19): data obtainable through the platform must not be collected again.
+/// Compares a provider's fields with the published entries of other organisations.
+public struct DuplicateWarning: Sendable, Codable, Equatable {
+    public enum Reason: String, Sendable, Codable {
+        /// Both fields implement the same standard data element.
+        case sameStandardCode = "same_standard_code"
+        /// The Chinese labels are the same once spacing and punctuation are ignored.
+        case sameLabel = "same_label"
+        /// The field names are the same once case and separators are ignored.
+        case sameName = "same_name"
+    }
+
+    public var field: String
+    public var existingEntryID: String
+    public var existingTitle: String
+    public var existingProviderID: String
+    public var existingField: String
+    public var reason: Reason
+    public var message: String
+}
+
+public enum DuplicateCollection {
+    /// Names too generic to mean the same data (every table has an id or a remark).
+    static let generic: Set<String> = ["id", "remark", "remarks", "note", "notes", "seq", "sequence", "createdat", "updatedat",
+                                       "createtime", "updatetime", "name", "status", "type", "备注", "序号", "名称", "状态", "类型",
+                                       "创建时间", "更新时间"]
+
+    public static func warnings(for fields: [FieldDefinition], providerID: String, against published: [CatalogEntry]) -> [DuplicateWarning] {
+        var result: [DuplicateWarning] = []
+        for field in fields {
+            let name = normalize(field.name)
+            let label = normalize(field.labelZH)
+            for entry in published where entry.providerID != providerID && entry.status == .published {
+                for existing in entry.fields {
+                    var reason: DuplicateWarning.Reason?
+                    if let code = field.standardCode, !code.isEmpty, code == existing.standardCode {
+                        reason = .sameStandardCode
+                    } else if !generic.contains(label), label.count >= 2, label == normalize(existing.labelZH) {
+                        reason = .sameLabel
+                    } else if !generic.contains(name), name.count >= 3, name == normalize(existing.name) {
+                        reason = .sameName
+                    }
+                    guard let reason else { continue }
+                    result.append(DuplicateWarning(
+                        field: field.name, existingEntryID: entry.entryID, existingTitle: entry.title, existingProviderID: entry.providerID,
+                        existingField: existing.name, reason: reason,
+                        message: "信息项“\(field.labelZH)”已由目录“\(entry.title)”（\(entry.resourceCode)）提供，请通过共享申请获取，不要重复采集 / "
+                            + "Field '\(field.name)' is already provided by '\(entry.title)' (\(entry.resourceCode)); request it through sharing instead of collecting it again (Art. 19)"))
+                    break
+                }
+            }
+        }
+        return result
+    }
+
+    static func normalize(_ text: String) -> String {
+        String(text.lowercased().filter { !$0.isWhitespace && !$0.isPunctuation && $0 != "_" && $0 != "-" })
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+import HaiheCore
+
+/// Which of the city's catalogs to browse (Art. 10: 政务数据目录、共享目录、开放目录).
+public enum CityCatalog: String, Sendable, CaseIterable {
+    /// 政务数据目录: every published entry.
+    case government
+    /// 共享目录: published entries whose share type is not "not shared".
+    case sharing
+    /// 开放目录: published entries whose open type is not "not open".
+    case open
+
+    public var labelZH: String {
+        switch self {
+        case .government: "政务数据目录"
+        case .sharing: "共享目录"
+        case .open: "开放目录"
+        }
+    }
+}
+
+/// What to list: a city catalog (published entries only) or the working list of versions.
+public struct CatalogQuery: Sendable, Equatable {
+    public var catalog: CityCatalog?
+    public var statuses: [EntryStatus]?
+    public var providerID: String?
+    public var divisionCode: String?
+    public var domain: Domain?
+    public var shareType: ShareType?
+    public var openType: OpenType?
+    public var format: String?
+    public var updateFrequency: UpdateFrequency?
+    /// Full text over title, summary, keywords, subject, field labels and the provider's name; Chinese or English.
+    public var text: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(catalog: CityCatalog? = nil, statuses: [EntryStatus]? = nil, providerID: String? = nil, divisionCode: String? = nil,
+                domain: Domain? = nil, shareType: ShareType? = nil, openType: OpenType? = nil, format: String? = nil,
+                updateFrequency: UpdateFrequency? = nil, text: String? = nil, limit: Int = 20, offset: Int = 0) {
+        self.catalog = catalog
+        self.statuses = statuses
+        self.providerID = providerID
+        self.divisionCode = divisionCode
+        self.domain = domain
+        self.shareType = shareType
+        self.openType = openType
+        self.format = format
+        self.updateFrequency = updateFrequency
+        self.text = text
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+public struct CatalogPage: Sendable {
+    public var entries: [CatalogEntry]
+    public var total: Int
+    /// Counts per value of domain, provider_id, share_type, open_type, format, over the whole result.
+    public var facets: [String: [String: Int]]
+}
+
+/// A legal basis filed with the regulator when a conditional or "not" entry was submitted (备案, Art. 16).
+public struct LegalBasisFiling: Sendable, Codable, Equatable {
+    public var id: String
+    public var entryID: String
+    public var entryVersionID: String
+    public var providerID: String
+    public var shareType: ShareType
+    public var openType: OpenType
+    public var legalBasis: LegalBasis
+    public var filedAt: Date
+}
+
+/// Catalog entries, their versions and lifecycle, the three city catalogs, and legal-basis filings.
+public struct CatalogStore: Sendable {
+    let database: any SQLDatabase
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+            return date
+        }
+        return d
+    }()
+
+    /// Stores a new entry (version 1, a draft) and returns the duplicate-collection warnings for its fields.
+    public func create(_ entry: CatalogEntry, audit: AuditDraft) async throws -> [DuplicateWarning] {
+        try CatalogRules.validate(entry)
+        let warnings = try await duplicateWarnings(fields: entry.fields, providerID: entry.providerID)
+        try await database.transaction { session in
+            try await Self.checkCodeIsFree(entry, in: session)
+            try await Self.insert(entry, in: session)
+            try await AuditTrail.append(audit.about(entry.id, ["title": entry.title, "version": String(entry.version)]), in: session)
+        }
+        return warnings
+    }
+
+    /// Rewrites a version that is still editable (draft or returned).
+    public func update(_ entry: CatalogEntry, audit: AuditDraft) async throws -> [DuplicateWarning] {
+        try CatalogRules.validate(entry)
+        let warnings = try await duplicateWarnings(fields: entry.fields, providerID: entry.providerID)
+        try await database.transaction { session in
+            let current = try await Self.lockedVersion(entry.id, in: session)
+            guard current.status.isEditable else {
+                throw HaiheError.conflict("catalog.not_editable", zh: "目录当前状态为“\(current.status.labelZH)”，不能修改；已发布的目录请先修订",
+                                          en: "The entry is \(current.status.rawValue) and cannot be edited; revise a published entry instead")
+            }
+            var updated = entry
+            updated.entryID = current.entryID
+            updated.version = current.version
+            updated.status = current.status
+            updated.providerID = current.providerID
+            updated.createdAt = current.createdAt
+            updated.updatedAt = Date()
+            try await Self.checkCodeIsFree(updated, in: session)
+            try await Self.insert(updated, in: session, replacing: true)
+            try await AuditTrail.append(audit.about(entry.id, ["title": entry.title]), in: session)
+        }
+        return warnings
+    }
+
+    /// Moves a version through its lifecycle. Publishing supersedes the entry's previously published version;
+    /// submitting a conditional or "not" entry files its legal basis with the regulator.
+    @discardableResult
+    public func apply(_ transition: CatalogRules.Transition, to versionID: String, comment: String? = nil, audit: AuditDraft,
+                      at time: Date = Date()) async throws -> CatalogEntry {
+        try await database.transaction { session in
+            let current = try await Self.lockedVersion(versionID, in: session)
+            let next = try CatalogRules.apply(transition, to: current, comment: comment, at: time)
+            if transition == .publish {
+                for row in try await session.query("SELECT id FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", current.entryID) {
+                    var old = try await Self.lockedVersion(try row.string("id"), in: session)
+                    old.status = .superseded
+                    old.updatedAt = time
+                    try await Self.write(old, in: session)
+                }
+            }
+            try await Self.write(next, in: session)
+            if transition == .submit { try await Self.fileLegalBasis(next, in: session, at: time) }
+            var detail = ["from": current.status.rawValue, "to": next.status.rawValue, "version": String(next.version)]
+            if let comment { detail["comment"] = comment }
+            try await AuditTrail.append(audit.about(versionID, detail), in: session, at: time)
+            return next
+        }
+    }
+
+    /// Opens a new draft version of a published entry; the published version stays in force meanwhile.
+    public func revise(_ versionID: String, audit: AuditDraft, at time: Date = Date()) async throws -> CatalogEntry {
+        try await database.transaction { session in
+            let published = try await Self.lockedVersion(versionID, in: session)
+            let pending = try await session.query(
+                "SELECT id FROM catalog_entries WHERE entry_id = $1 AND status IN ('draft', 'submitted', 'returned', 'confirmed')", published.entryID)
+            if let open = pending.first {
+                throw HaiheError.conflict("catalog.revision_open", zh: "该目录已有未完成的修订版本（\(try open.string("id"))）",
+                                          en: "The entry already has an unfinished revision (\(try open.string("id")))")
+            }
+            let draft = try CatalogRules.revise(published, at: time)
+            try await Self.insert(draft, in: session)
+            try await AuditTrail.append(audit.about(draft.id, ["revises": published.id, "version": String(draft.version)]), in: session, at: time)
+            return draft
+        }
+    }
+
+    public func find(id: String) async throws -> CatalogEntry? {
+        try await database.read { try await $0.first("SELECT document FROM catalog_entries WHERE id = $1", id) }.map(Self.decode)
+    }
+
+    /// Every version of an entry, newest first.
+    public func history(entryID: String) async throws -> [CatalogEntry] {
+        try await database.read { try await $0.query("SELECT document FROM catalog_entries WHERE entry_id = $1 ORDER BY version DESC", entryID) }
+            .map(Self.decode)
+    }
+
+    public func filings(limit: Int = 200) async throws -> [LegalBasisFiling] {
+        try await database.read {
+            try await $0.query("SELECT * FROM legal_basis_filings ORDER BY filed_at DESC LIMIT \(max(1, min(limit, 1000)))")
+        }.map { row in
+            LegalBasisFiling(id: try row.string("id"), entryID: try row.string("entry_id"), entryVersionID: try row.string("entry_version_id"),
+                             providerID: try row.string("provider_id"), shareType: ShareType(rawValue: try row.string("share_type")) ?? .conditional,
+                             openType: OpenType(rawValue: try row.string("open_type")) ?? .conditional,
+                             legalBasis: LegalBasis(name: try row.string("law_name"), article: try row.string("article"), note: row.optionalString("note")),
+                             filedAt: try row.date("filed_at"))
+        }
+    }
+
+    /// The published entries of every organisation but `providerID`, for duplicate detection.
+    public func duplicateWarnings(fields: [FieldDefinition], providerID: String) async throws -> [DuplicateWarning] {
+        let published = try await database.read {
+            try await $0.query("SELECT document FROM catalog_entries WHERE status = 'published' AND provider_id <> $1", providerID)
+        }.map(Self.decode)
+        return DuplicateCollection.warnings(for: fields, providerID: providerID, against: published)
+    }
+
+    /// Lists entries with the total and facet counts over the whole result.
+    public func list(_ query: CatalogQuery) async throws -> CatalogPage {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        func bind(_ value: SQLValue) -> String { binds.append(value); return "$\(binds.count)" }
+        if let catalog = query.catalog {
+            conditions.append("status = 'published'")
+            switch catalog {
+            case .government: break
+            case .sharing: conditions.append("share_type <> 'not_shared'")
+            case .open: conditions.append("open_type <> 'not_open'")
+            }
+        } else if let statuses = query.statuses, !statuses.isEmpty {
+            conditions.append("status IN (\(statuses.map { bind(.text($0.rawValue)) }.joined(separator: ", ")))")
+        }
+        if let provider = query.providerID { conditions.append("provider_id = \(bind(.text(provider)))") }
+        if let division = query.divisionCode {
+            conditions.append("provider_id IN (SELECT id FROM organizations WHERE division_code = \(bind(.text(division))))")
+        }
+        if let domain = query.domain { conditions.append("domain = \(bind(.text(domain.rawValue)))") }
+        if let share = query.shareType { conditions.append("share_type = \(bind(.text(share.rawValue)))") }
+        if let open = query.openType { conditions.append("open_type = \(bind(.text(open.rawValue)))") }
+        if let frequency = query.updateFrequency { conditions.append("update_frequency = \(bind(.text(frequency.rawValue)))") }
+        if let format = query.format { conditions.append("formats LIKE \(bind(.text("%," + format.uppercased() + ",%")))") }
+        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            // Substring match: Chinese has no spaces between words, so "企业" must find "企业登记信息".
+            for word in text.lowercased().split(separator: " ") {
+                conditions.append("search_text LIKE \(bind(.text("%" + Self.escapeLike(String(word)) + "%"))) ESCAPE '\\'")
+            }
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let limit = max(1, min(query.limit, 500)), offset = max(0, query.offset)
+        return try await database.read { session in
+            let total = try await session.query("SELECT COUNT(*) AS n FROM catalog_entries\(whereClause)", binds).first?.int("n") ?? 0
+            let rows = try await session.query(
+                "SELECT document FROM catalog_entries\(whereClause) ORDER BY published_at DESC, updated_at DESC, id LIMIT \(limit) OFFSET \(offset)", binds)
+            var facets: [String: [String: Int]] = [:]
+            for column in ["domain", "provider_id", "share_type", "open_type", "update_frequency"] {
+                let counts = try await session.query("SELECT \(column) AS value, COUNT(*) AS n FROM catalog_entries\(whereClause) GROUP BY \(column)", binds)
+                facets[column] = Dictionary(uniqueKeysWithValues: try counts.map { (try $0.string("value"), try $0.int("n")) })
+            }
+            var formats: [String: Int] = [:]
+            for row in try await session.query("SELECT formats FROM catalog_entries\(whereClause)", binds) {
+                for format in try row.string("formats").split(separator: ",") where !format.isEmpty { formats[String(format), default: 0] += 1 }
+            }
+            facets["format"] = formats
+            return CatalogPage(entries: try rows.map(Self.decode), total: total, facets: facets)
+        }
+    }
+
+    /// Records that data for an entry arrived (the connecting-data capability calls this; overdue detection reads it).
+    public func markDataUpdated(entryID: String, at time: Date = Date()) async throws {
+        try await database.transaction { session in
+            for row in try await session.query("SELECT document FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", entryID) {
+                var entry = try Self.decode(row)
+                entry.dataUpdatedAt = time
+                try await Self.write(entry, in: session)
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    /// Files the entry's legal basis with the regulator (备案) when its types require one.
+    public static func fileLegalBasis(_ entry: CatalogEntry, in session: any SQLSession, at time: Date) async throws {
+        guard entry.needsLegalBasis, let basis = entry.legalBasis else { return }
+        try await session.execute("""
+            INSERT INTO legal_basis_filings (id, entry_id, entry_version_id, provider_id, share_type, open_type, law_name, article, note, filed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """, Identifier.make(now: time), entry.entryID, entry.id, entry.providerID, entry.shareType.rawValue, entry.openType.rawValue,
+            basis.name, basis.article, basis.note, time)
+    }
+
+    /// Stores a version exactly as given, lifecycle state included, within the caller's transaction
+    /// (the demo city and imports from another node use it; everything else goes through the lifecycle).
+    public static func importVersion(_ entry: CatalogEntry, in session: any SQLSession) async throws {
+        try CatalogRules.validate(entry)
+        try await checkCodeIsFree(entry, in: session)
+        try await insert(entry, in: session)
+    }
+
+    static func lockedVersion(_ id: String, in session: any SQLSession) async throws -> CatalogEntry {
+        guard let row = try await session.first("SELECT document FROM catalog_entries WHERE id = $1\(session.dialect.forUpdate)", id) else {
+            throw HaiheError.notFound("catalog_entry", zh: "目录", id: id)
+        }
+        return try decode(row)
+    }
+
+    static func checkCodeIsFree(_ entry: CatalogEntry, in session: any SQLSession) async throws {
+        if let other = try await session.first("SELECT entry_id FROM catalog_entries WHERE resource_code = $1 AND entry_id <> $2", entry.resourceCode, entry.entryID) {
+            throw HaiheError.conflict("catalog.resource_code_taken", zh: "资源代码 \(entry.resourceCode) 已被其他目录使用",
+                                      en: "Resource code \(entry.resourceCode) belongs to another entry (\(try other.string("entry_id")))")
+        }
+    }
+
+    /// Inserts a version, or with `replacing` rewrites every column of an existing one (same id).
+    static func insert(_ e: CatalogEntry, in session: any SQLSession, replacing: Bool = false) async throws {
+        let providerName = try await session.first("SELECT name_zh, name_en FROM organizations WHERE id = $1", e.providerID)
+        guard let providerName else { throw HaiheError.notFound("organization", zh: "提供方单位", id: e.providerID) }
+        let searchText = ([e.title, e.titleEN ?? "", e.summary, e.subject ?? "", e.resourceCode, e.domain.labelZH,
+                           providerName.optionalString("name_zh") ?? "", providerName.optionalString("name_en") ?? ""]
+                          + e.keywords + e.fields.flatMap { [$0.labelZH, $0.name] }).joined(separator: " ").lowercased()
+        let values: [any SQLBindable] = [
+            e.id, e.entryID, e.version, e.status.rawValue, e.providerID, e.resourceCode, e.title, e.domain.rawValue, e.resourceType.rawValue,
+            e.shareType.rawValue, e.openType.rawValue, e.updateFrequency.rawValue, e.securityGrade.rawValue,
+            "," + e.formats.map { $0.uppercased() }.joined(separator: ",") + ",", searchText,
+            String(decoding: try encoder.encode(e), as: UTF8.self), e.createdAt, e.updatedAt, e.publishedAt, e.dataUpdatedAt,
+        ]
+        let columns = ["id", "entry_id", "version", "status", "provider_id", "resource_code", "title", "domain", "resource_type", "share_type",
+                       "open_type", "update_frequency", "security_grade", "formats", "search_text", "document", "created_at", "updated_at",
+                       "published_at", "data_updated_at"]
+        if replacing {
+            let assignments = columns.enumerated().dropFirst().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
+            try await session.execute("UPDATE catalog_entries SET \(assignments) WHERE id = $1", values.map(\.sqlValue))
+        } else {
+            let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+            try await session.execute("INSERT INTO catalog_entries (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values.map(\.sqlValue))
+        }
+    }
+
+    /// Rewrites the lifecycle columns and the document of an existing version.
+    static func write(_ e: CatalogEntry, in session: any SQLSession) async throws {
+        try await session.execute(
+            "UPDATE catalog_entries SET status = $2, document = $3, updated_at = $4, published_at = $5, data_updated_at = $6 WHERE id = $1",
+            e.id, e.status.rawValue, String(decoding: try encoder.encode(e), as: UTF8.self), e.updatedAt, e.publishedAt, e.dataUpdatedAt)
+    }
+
+    static func decode(_ row: SQLRow) throws -> CatalogEntry {
+        try decoder.decode(CatalogEntry.self, from: Data(try row.string("document").utf8))
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
