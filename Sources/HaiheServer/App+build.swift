@@ -65,6 +65,9 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     IdentityAPI(store: store, guard: accessGuard).addRoutes(to: router)
     AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)
     CatalogAPI(store: store, guard: accessGuard).addRoutes(to: router)
+    let ckan = CKANAPI(store: store)
+    ckan.addRoutes(to: router)
+    DCATController(store: store, ckan: ckan).addRoutes(to: router)
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     return router
 }

@@ -1,0 +1,316 @@
+import Foundation
+import HaiheCore
+import HaiheStore
+import Hummingbird
+
+/// The CKAN Action API (version 3) over the open catalog (开放目录), so that CKAN clients such as
+/// `ckanapi` and existing harvesters read Haihe unchanged. Only published entries whose open type is not
+/// "not open" ever appear here. Responses use CKAN's envelope: `{"help", "success", "result"}` or
+/// `{"help", "success": false, "error": {"__type", "message"}}`.
+struct CKANAPI: Sendable {
+    let store: Store
+
+    struct Failure: Error {
+        let type: String
+        let message: String
+        let status: HTTPResponse.Status
+    }
+
+    func addRoutes(to router: Router<HaiheRequestContext>) {
+        // CKAN serves actions both with and without the API version in the path; clients use either.
+        for (path, method) in [("/api/3/action/{name}", HTTPRequest.Method.get), ("/api/3/action/{name}", .post),
+                               ("/api/action/{name}", .get), ("/api/action/{name}", .post)] {
+            router.on(RouterPath(path), method: method) { request, context -> Response in
+                let name = try context.parameters.require("name")
+                let help = "/api/3/action/help_show?name=\(name)"
+                do {
+                    let params = try await Self.parameters(request, context)
+                    let result = try await dispatch(name, params, baseURL: Self.baseURL(request))
+                    return Self.envelope(["help": help, "success": true, "result": result], status: .ok)
+                } catch let failure as Failure {
+                    return Self.envelope(["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]], status: failure.status)
+                } catch let error as HaiheError {
+                    return Self.envelope(["help": help, "success": false, "error": ["__type": "Validation Error", "message": error.message]],
+                                         status: error.kind.status)
+                }
+            }
+        }
+        router.get("/api/3") { _, _ -> Response in Self.envelope(["version": 3], status: .ok) }
+    }
+
+    /// Resource links must be absolute for CKAN clients; they are built from the address the client used.
+    static func baseURL(_ request: Request) -> String {
+        let host = request.head.authority ?? "127.0.0.1"
+        return "\(request.head.scheme ?? "http")://\(host)"
+    }
+
+    func dispatch(_ name: String, _ params: [String: Any], baseURL: String) async throws -> Any {
+        switch name {
+        case "status_show":
+            return ["ckan_version": "2.10.0", "site_title": "海河 Haihe 天津市政务数据开放平台", "site_description": "Tianjin open government data",
+                    "site_url": "", "locale_default": "zh_Hans_CN", "extensions": ["haihe"]] as [String: Any]
+        case "package_list":
+            let entries = try await allOpen()
+            let names = entries.map(Self.packageName).sorted()
+            let offset = Self.int(params["offset"]) ?? 0
+            let limit = Self.int(params["limit"]) ?? names.count
+            return Array(names.dropFirst(offset).prefix(limit))
+        case "package_show":
+            guard let id = params["id"] as? String ?? params["name_or_id"] as? String else { throw Self.missing("id") }
+            guard let entry = try await findOpen(id) else { throw Failure(type: "Not Found Error", message: "Not found", status: .notFound) }
+            return try await package(entry, organizations: organizationMap(), baseURL: baseURL)
+        case "package_search":
+            return try await search(params, baseURL: baseURL)
+        case "organization_list":
+            let all = params["all_fields"].map(Self.bool) ?? false
+            let organizations = try await publishingOrganizations()
+            return all ? organizations.map { Self.organization($0.0, count: $0.1) } : organizations.map { Self.organizationName($0.0) }
+        case "organization_show":
+            guard let id = params["id"] as? String else { throw Self.missing("id") }
+            let organizations = try await publishingOrganizations()
+            guard let (organization, count) = organizations.first(where: { $0.0.id == id || Self.organizationName($0.0) == id }) else {
+                throw Failure(type: "Not Found Error", message: "Not found", status: .notFound)
+            }
+            var result = Self.organization(organization, count: count)
+            if params["include_datasets"].map(Self.bool) ?? false {
+                let names = try await organizationMap()
+                var packages: [Any] = []
+                for entry in try await allOpen() where entry.providerID == organization.id { packages.append(try await package(entry, organizations: names, baseURL: baseURL)) }
+                result["packages"] = packages
+            }
+            return result
+        case "tag_list":
+            var tags = Set<String>()
+            for entry in try await allOpen() { tags.formUnion(entry.keywords) }
+            let query = (params["query"] as? String)?.lowercased()
+            return tags.filter { query == nil || $0.lowercased().contains(query!) }.sorted()
+        case "group_list":
+            return Set(try await allOpen().map(\.domain.rawValue)).sorted()
+        default:
+            throw Failure(type: "Not Found Error", message: "Action name not known: \(name)", status: .badRequest)
+        }
+    }
+
+    // MARK: package_search
+
+    func search(_ params: [String: Any], baseURL: String) async throws -> [String: Any] {
+        var entries = try await allOpen()
+        let organizations = try await organizationMap()
+        if let q = (params["q"] as? String)?.trimmingCharacters(in: .whitespaces), !q.isEmpty, q != "*:*" {
+            let ids = Set(try await store.catalog.list(CatalogQuery(catalog: .open, text: q, limit: 500)).entries.map(\.id))
+            var matched = ids
+            var offset = 500
+            while matched.count == offset {
+                let more = try await store.catalog.list(CatalogQuery(catalog: .open, text: q, limit: 500, offset: offset)).entries.map(\.id)
+                matched.formUnion(more)
+                offset += 500
+                if more.isEmpty { break }
+            }
+            entries = entries.filter { matched.contains($0.id) }
+        }
+        for (field, value) in Self.filterQuery(params["fq"] as? String ?? "") {
+            entries = entries.filter { entry in
+                switch field {
+                case "organization", "owner_org": return organizations[entry.providerID].map { Self.organizationName($0) == value || $0.id == value } ?? false
+                case "tags": return entry.keywords.contains(value)
+                case "res_format": return entry.formats.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
+                case "groups": return entry.domain.rawValue == value
+                case "name": return Self.packageName(entry) == value
+                default: return true
+                }
+            }
+        }
+        let sort = (params["sort"] as? String ?? "score desc, metadata_modified desc").lowercased()
+        if sort.hasPrefix("title_string") || sort.hasPrefix("title") {
+            entries.sort { sort.contains("desc") ? $0.title > $1.title : $0.title < $1.title }
+        } else if sort.hasPrefix("metadata_created") {
+            entries.sort { sort.contains("asc") ? $0.createdAt < $1.createdAt : $0.createdAt > $1.createdAt }
+        } else if sort.hasPrefix("name") {
+            entries.sort { sort.contains("desc") ? Self.packageName($0) > Self.packageName($1) : Self.packageName($0) < Self.packageName($1) }
+        } else {
+            entries.sort { sort.contains("asc") && sort.hasPrefix("metadata_modified") ? $0.updatedAt < $1.updatedAt : $0.updatedAt > $1.updatedAt }
+        }
+        let rows = min(max(Self.int(params["rows"]) ?? 10, 0), 1000)
+        let start = max(Self.int(params["start"]) ?? 0, 0)
+        var results: [Any] = []
+        for entry in entries.dropFirst(start).prefix(rows) { results.append(try await package(entry, organizations: organizations, baseURL: baseURL)) }
+
+        var facetFields: [String] = []
+        if let text = params["facet.field"] as? String, let data = text.data(using: .utf8) {
+            facetFields = (try? JSONSerialization.jsonObject(with: data) as? [String]) ?? [text]
+        } else if let list = params["facet.field"] as? [String] {
+            facetFields = list
+        }
+        let facetLimit = Self.int(params["facet.limit"]) ?? 50
+        var facets: [String: Any] = [:]
+        var searchFacets: [String: Any] = [:]
+        for field in facetFields {
+            var counts: [String: Int] = [:]
+            var titles: [String: String] = [:]
+            for entry in entries {
+                switch field {
+                case "organization":
+                    if let organization = organizations[entry.providerID] {
+                        counts[Self.organizationName(organization), default: 0] += 1
+                        titles[Self.organizationName(organization)] = organization.nameZH
+                    }
+                case "tags": for tag in entry.keywords { counts[tag, default: 0] += 1 }
+                case "res_format": for format in entry.formats { counts[format, default: 0] += 1 }
+                case "groups":
+                    counts[entry.domain.rawValue, default: 0] += 1
+                    titles[entry.domain.rawValue] = entry.domain.labelZH
+                case "license_id": counts["cc-by-4.0", default: 0] += 1
+                default: break
+                }
+            }
+            let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(facetLimit < 0 ? Int.max : facetLimit)
+            facets[field] = Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })
+            searchFacets[field] = ["title": field, "items": top.map { ["name": $0.key, "display_name": titles[$0.key] ?? $0.key, "count": $0.value] }]
+        }
+        return ["count": entries.count, "sort": sort, "results": results, "facets": facets, "search_facets": searchFacets]
+    }
+
+    /// `fq` in the forms CKAN clients send: `organization:name tags:"a b" +res_format:CSV`, joined by spaces or AND.
+    static func filterQuery(_ fq: String) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        var rest = Substring(fq)
+        while let colon = rest.firstIndex(of: ":") {
+            let key = rest[..<colon].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "AND ", with: "")
+                .trimmingCharacters(in: CharacterSet(charactersIn: "+ "))
+            var after = rest[rest.index(after: colon)...]
+            let value: String
+            if after.first == "\"" {
+                after = after.dropFirst()
+                let end = after.firstIndex(of: "\"") ?? after.endIndex
+                value = String(after[..<end])
+                rest = end < after.endIndex ? after[after.index(after: end)...] : ""
+            } else {
+                let end = after.firstIndex(of: " ") ?? after.endIndex
+                value = String(after[..<end])
+                rest = after[end...]
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+
+    // MARK: Mapping
+
+    func allOpen() async throws -> [CatalogEntry] {
+        var entries: [CatalogEntry] = []
+        var query = CatalogQuery(catalog: .open, limit: 500)
+        while true {
+            let page = try await store.catalog.list(query)
+            entries += page.entries
+            if page.entries.count < query.limit { return entries }
+            query.offset += query.limit
+        }
+    }
+
+    func findOpen(_ idOrName: String) async throws -> CatalogEntry? {
+        try await allOpen().first { $0.entryID == idOrName || $0.id == idOrName || Self.packageName($0) == idOrName }
+    }
+
+    func organizationMap() async throws -> [String: Organization] {
+        Dictionary(uniqueKeysWithValues: try await store.organizations.list().map { ($0.id, $0) })
+    }
+
+    func publishingOrganizations() async throws -> [(Organization, Int)] {
+        let counts = Dictionary(grouping: try await allOpen(), by: \.providerID).mapValues(\.count)
+        return try await store.organizations.list().compactMap { organization in counts[organization.id].map { (organization, $0) } }
+    }
+
+    /// CKAN package names are lower-case, URL-safe and stable: the resource code.
+    static func packageName(_ entry: CatalogEntry) -> String { entry.resourceCode.lowercased() }
+
+    static func organizationName(_ organization: Organization) -> String {
+        (organization.creditCode ?? organization.id).lowercased()
+    }
+
+    static func organization(_ organization: Organization, count: Int) -> [String: Any] {
+        ["id": organization.id, "name": organizationName(organization), "title": organization.nameZH, "display_name": organization.nameZH,
+         "description": organization.nameEN ?? "", "type": "organization", "state": "active", "is_organization": true,
+         "approval_status": "approved", "package_count": count, "created": Timestamp.format(organization.createdAt), "image_url": ""]
+    }
+
+    func package(_ entry: CatalogEntry, organizations: [String: Organization], baseURL: String) async throws -> [String: Any] {
+        let organization = organizations[entry.providerID]
+        let resources: [[String: Any]] = entry.formats.enumerated().map { index, format in
+            ["id": "\(entry.entryID)-\(format.lowercased())", "package_id": entry.entryID, "name": "\(entry.title)（\(format)）", "format": format,
+             "url": "\(baseURL)/api/v1/datasets/\(entry.entryID)/download.\(format.lowercased())", "description": entry.summary,
+             "datastore_active": format.uppercased() == "CSV", "position": index, "state": "active",
+             "created": Timestamp.format(entry.publishedAt ?? entry.createdAt), "last_modified": (entry.dataUpdatedAt.map(Timestamp.format) as Any?) ?? NSNull(),
+             "mimetype": Self.mimeType(format)]
+        }
+        let extras: [[String: String]] = [
+            ["key": "resource_code", "value": entry.resourceCode], ["key": "share_type", "value": entry.shareType.rawValue],
+            ["key": "open_type", "value": entry.openType.rawValue], ["key": "update_frequency", "value": entry.updateFrequency.rawValue],
+            ["key": "domain", "value": entry.domain.rawValue], ["key": "resource_type", "value": entry.resourceType.rawValue],
+            ["key": "version", "value": String(entry.version)],
+        ] + (entry.openConditions.map { [["key": "open_conditions", "value": $0]] } ?? [])
+        return [
+            "id": entry.entryID, "name": Self.packageName(entry), "title": entry.title, "notes": entry.summary, "type": "dataset",
+            "state": "active", "private": false, "version": String(entry.version), "url": "", "isopen": entry.openType == .unconditional,
+            "license_id": "cc-by-4.0", "license_title": "Creative Commons Attribution 4.0",
+            "author": organization?.nameZH ?? "", "maintainer": entry.contact?.name ?? organization?.contact?.name ?? "",
+            "maintainer_email": entry.contact?.email ?? organization?.contact?.email ?? NSNull(),
+            "metadata_created": Timestamp.format(entry.createdAt), "metadata_modified": Timestamp.format(entry.updatedAt),
+            "owner_org": entry.providerID,
+            "organization": organization.map { Self.organization($0, count: 0) } ?? NSNull(),
+            "tags": entry.keywords.map { ["name": $0, "display_name": $0, "state": "active"] }, "num_tags": entry.keywords.count,
+            "groups": [["name": entry.domain.rawValue, "title": entry.domain.labelZH, "display_name": entry.domain.labelZH]],
+            "resources": resources, "num_resources": resources.count, "extras": extras,
+        ]
+    }
+
+    // MARK: Plumbing
+
+    static func parameters(_ request: Request, _ context: HaiheRequestContext) async throws -> [String: Any] {
+        var params: [String: Any] = [:]
+        for (key, value) in request.uri.queryParameters { params[String(key)] = String(value) }
+        if request.method == .post {
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            if body.readableBytes > 0 {
+                if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                    for (key, value) in FormFields(String(buffer: body)).pairs { params[key] = value }
+                } else if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
+                    params.merge(object) { _, new in new }
+                } else {
+                    throw Failure(type: "Validation Error", message: "Request body is not valid JSON", status: .badRequest)
+                }
+            }
+        }
+        return params
+    }
+
+    static func envelope(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func mimeType(_ format: String) -> Any {
+        switch format.uppercased() {
+        case "CSV": "text/csv"
+        case "JSON": "application/json"
+        case "XML": "application/xml"
+        default: NSNull()
+        }
+    }
+
+    static func missing(_ name: String) -> Failure {
+        Failure(type: "Validation Error", message: "Missing value: \(name)", status: .conflict)
+    }
+
+    static func int(_ value: Any?) -> Int? {
+        if let i = value as? Int { return i }
+        if let s = value as? String { return Int(s) }
+        return nil
+    }
+
+    static func bool(_ value: Any) -> Bool {
+        if let b = value as? Bool { return b }
+        return ["true", "1", "yes", "True"].contains(value as? String ?? "")
+    }
+}
