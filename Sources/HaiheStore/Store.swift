@@ -28,8 +28,10 @@ public struct Store: Sendable {
     public let audit: AuditTrail
     public let auth: AuthStore
     public let catalog: CatalogStore
+    public let rectification: RectificationStore
 
     public init(database: any SQLDatabase) {
+        self.rectification = RectificationStore(database: database)
         self.catalog = CatalogStore(database: database)
         self.audit = AuditTrail(database: database)
         self.auth = AuthStore(database: database)

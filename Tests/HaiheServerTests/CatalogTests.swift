@@ -201,3 +201,70 @@ struct CatalogTests {
         }
     }
 }
+
+@Suite("Overdue catalogs and rectification orders (Art. 52)")
+struct RectificationTests {
+    @Test("the regulator sees the overdue entry and the departments without a catalog, orders a correction, the department reports it done")
+    func orderLifecycle() async throws {
+        try await withDemoApp { client, store, credentials in
+            let regulator = try await bearer(client, "regulator", credentials.password("regulator"))
+            let provider = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            let other = try await bearer(client, "jw.provider", credentials.password("jw.provider"))
+            let report = try await client.execute(uri: "/api/v1/catalog/overdue", method: .get, headers: regulator) { response -> [String: Any] in
+                #expect(response.status == .ok)
+                return decodeObject(response)
+            }
+            let late = report["entries"] as? [[String: Any]] ?? []
+            #expect(late.count == 1)
+            let lateEntry = try #require(late.first?["entry"] as? [String: Any])
+            #expect(lateEntry["title"] as? String == "食品经营许可证信息")
+            #expect(late.first?["days_late"] as? Int == 4)  // ten days silent, one allowed by the daily frequency, five by the deadline
+            // The district government itself publishes nothing; its department does.
+            let missing = (report["organizations_without_catalog"] as? [[String: Any]] ?? []).compactMap { $0["name_zh"] as? String }
+            #expect(missing.contains("天津市和平区人民政府"))
+            #expect(!missing.contains("天津市市场监督管理委员会"))
+            try await client.execute(uri: "/api/v1/catalog/overdue", method: .get, headers: provider) { #expect($0.status == .forbidden) }
+
+            let orgID = try #require(lateEntry["provider_id"] as? String)
+            let deadline = ISO8601DateFormatter().string(from: Date().addingTimeInterval(7 * 86_400))
+            let issued = try await client.execute(uri: "/api/v1/rectification-orders", method: .post, headers: regulator,
+                                                  body: json(["organization_id": orgID, "entry_id": lateEntry["entry_id"] as? String ?? "", "kind": "overdue_data",
+                                                              "reason": "数据超过更新周期未更新，请于7日内更新", "deadline": deadline])) { response -> [String: Any] in
+                #expect(response.status == .created)
+                return decodeObject(response)
+            }
+            let orderID = try #require((issued["order"] as? [String: Any])?["id"] as? String)
+            try await client.execute(uri: "/api/v1/rectification-orders", method: .post, headers: regulator,
+                                     body: json(["organization_id": orgID, "reason": "x", "deadline": "2001-01-01T00:00:00Z"])) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/v1/rectification-orders", method: .get, headers: provider) { response in
+                let inbox = decodeObject(response)
+                #expect(inbox["open"] as? Int == 1)
+                #expect((inbox["items"] as? [[String: Any]])?.count == 1)
+            }
+            try await client.execute(uri: "/api/v1/rectification-orders", method: .get, headers: other) { response in
+                #expect((decodeObject(response)["items"] as? [Any])?.isEmpty == true)
+            }
+            try await client.execute(uri: "/api/v1/rectification-orders/\(orderID)/done", method: .post, headers: other,
+                                     body: json(["response": "已更新"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/rectification-orders/\(orderID)/done", method: .post, headers: provider, body: json([:])) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/v1/rectification-orders/\(orderID)/done", method: .post, headers: provider,
+                                     body: json(["response": "已恢复每日数据推送"])) { response in
+                #expect((decodeObject(response)["order"] as? [String: Any])?["status"] as? String == "done")
+            }
+            try await client.execute(uri: "/api/v1/rectification-orders/\(orderID)/cancel", method: .post, headers: regulator) { #expect($0.status == .conflict) }
+            #expect(try await store.audit.search(AuditFilter(objectID: orderID)).total == 2)
+        }
+    }
+
+    @Test("an open order past its deadline is overdue")
+    func overdueOrder() {
+        let issued = Date().addingTimeInterval(-10 * 86_400)
+        var order = RectificationOrder(organizationID: "o", kind: .missingCatalog, reason: "未编制目录", deadline: issued.addingTimeInterval(3 * 86_400),
+                                       issuedBy: "r", issuedAt: issued)
+        #expect(order.isOverdue(at: Date()))
+        order.status = .done
+        #expect(!order.isOverdue(at: Date()))
+    }
+}

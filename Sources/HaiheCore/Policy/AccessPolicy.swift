@@ -78,6 +78,11 @@ public enum AccessPolicy {
             .catalogWrite: [.provider: .ownOrganization, .contributor: .ownOrganization],
             .catalogReview: [.regulator: .any],
             .catalogFilings: [.regulator: .any, .auditor: .any],
+            // Art. 52: the regulator finds what is late and orders corrections; departments answer their own orders.
+            .catalogOversee: [.regulator: .any, .auditor: .any],
+            .rectificationIssue: [.regulator: .any],
+            .rectificationRead: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .contributor: .ownOrganization],
+            .rectificationRespond: [.provider: .ownOrganization, .contributor: .ownOrganization],
         ]
     }()
 

@@ -18,13 +18,18 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case catalogWrite = "catalog.write"
     case catalogReview = "catalog.review"
     case catalogFilings = "catalog.filings"
+    case catalogOversee = "catalog.oversee"
+    case rectificationIssue = "rectification.issue"
+    case rectificationRead = "rectification.read"
+    case rectificationRespond = "rectification.respond"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
-        case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings: false
+        case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
+             .catalogOversee, .rectificationRead: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
-             .catalogWrite, .catalogReview: true
+             .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond: true
         }
     }
 

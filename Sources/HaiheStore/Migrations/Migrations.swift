@@ -179,5 +179,25 @@ public enum Migrations {
                 "CREATE INDEX legal_basis_filings_time ON legal_basis_filings(filed_at)",
             ]
         },
+        Migration(version: 4, name: "rectification orders") { _ in
+            [
+                """
+                CREATE TABLE rectification_orders (
+                    id TEXT PRIMARY KEY,
+                    organization_id TEXT NOT NULL REFERENCES organizations(id),
+                    entry_id TEXT,
+                    kind TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    issued_by TEXT NOT NULL,
+                    issued_at TEXT NOT NULL,
+                    response TEXT,
+                    responded_at TEXT
+                )
+                """,
+                "CREATE INDEX rectification_orders_organization ON rectification_orders(organization_id, status)",
+            ]
+        },
     ]
 }
