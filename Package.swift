@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "haihe", targets: ["haihe"]),
+        .executable(name: "catalog-benchmark", targets: ["CatalogBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -59,6 +60,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks: run with `swift run -c release catalog-benchmark`; see README "Benchmarks".
+        .executableTarget(name: "CatalogBenchmark", dependencies: ["HaiheCore", "HaiheStore"], path: "benchmarks/catalog"),
         // Fresh databases for tests: SQLite in a temporary directory, or a new PostgreSQL database
         // when HAIHE_TEST_DATABASE_URL names a server (scripts/test runs the suite both ways).
         .target(name: "HaiheTestSupport", dependencies: ["HaiheStore"], path: "Tests/HaiheTestSupport"),

@@ -268,3 +268,100 @@ struct RectificationTests {
         #expect(!order.isOverdue(at: Date()))
     }
 }
+
+/// Signs in through the browser form; returns the session cookie header and the session's CSRF token.
+func browserSession(_ client: any TestClientProtocol, _ username: String, _ password: String) async throws -> (HTTPFields, String) {
+    let formToken = try await client.execute(uri: "/login", method: .get) { try #require(cookie(Console.loginCSRFCookie, in: $0)) }
+    let session = try await client.execute(uri: "/login", method: .post,
+                                           headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(Console.loginCSRFCookie)=\(formToken)"],
+                                           body: form(["username": username, "password": password, "_csrf": formToken])) {
+        try #require(cookie(AuthenticationMiddleware.sessionCookie, in: $0))
+    }
+    let headers: HTTPFields = [.cookie: "\(AuthenticationMiddleware.sessionCookie)=\(session)"]
+    let csrf = try await client.execute(uri: "/console", method: .get, headers: headers) { response -> String in
+        let page = String(buffer: response.body)
+        let start = try #require(page.range(of: "name=\"_csrf\" value=\""))
+        return String(page[start.upperBound...].prefix { $0 != "\"" })
+    }
+    return (headers, csrf)
+}
+
+@Suite("Catalog console pages")
+struct CatalogConsoleTests {
+    @Test("a provider writes an entry in the editor, sees the duplicate warning, submits; the regulator confirms from the queue")
+    func editorToConfirmation() async throws {
+        try await withDemoApp { client, store, credentials in
+            let (provider, providerCSRF) = try await browserSession(client, "hpq.provider", credentials.password("hpq.provider"))
+            try await client.execute(uri: "/console/catalog/new", method: .get, headers: provider) { #expect($0.status == .ok) }
+            var headers = provider
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let location = try await client.execute(uri: "/console/catalog/new", method: .post, headers: headers, body: form([
+                "_csrf": providerCSRF, "resource_code": "201005-00777", "title": "和平区楼宇企业", "summary": "楼宇内企业名录", "domain": "enterprise_registration",
+                "update_frequency": "monthly", "share_type": "unconditional", "open_type": "unconditional", "formats": "CSV",
+                "fields": "uscc|统一社会信用代码|text|required,unique|\nfloor|楼层|integer||"])) { response -> String in
+                #expect(response.status == .seeOther)
+                return response.headers[.location] ?? ""
+            }
+            try await client.execute(uri: location, method: .get, headers: provider) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("重复采集提示"))
+                #expect(page.contains("企业登记基本信息"))
+                #expect(page.contains("提交确认"))
+            }
+            let id = String(location.split(separator: "/").last ?? "")
+            try await client.execute(uri: "/console/catalog/entries/\(id)/submit", method: .post, headers: headers, body: form(["_csrf": providerCSRF])) {
+                #expect($0.status == .seeOther)
+            }
+            let (regulator, regulatorCSRF) = try await browserSession(client, "regulator", credentials.password("regulator"))
+            try await client.execute(uri: "/console/catalog/review", method: .get, headers: regulator) { response in
+                #expect(String(buffer: response.body).contains("和平区楼宇企业"))
+            }
+            var regulatorForm = regulator
+            regulatorForm[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(uri: "/console/catalog/entries/\(id)/confirm", method: .post, headers: regulatorForm,
+                                     body: form(["_csrf": regulatorCSRF, "comment": "同意"])) { #expect($0.status == .seeOther) }
+            #expect(try await store.catalog.find(id: id)?.status == .confirmed)
+            // A bad editor submission is shown again with the reason and creates nothing.
+            try await client.execute(uri: "/console/catalog/new", method: .post, headers: headers, body: form([
+                "_csrf": providerCSRF, "resource_code": "bad", "title": "x", "summary": "y", "fields": "a|甲|text"])) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("资源代码"))
+            }
+        }
+    }
+
+    @Test("browse, overdue and rectification pages render for the people who use them")
+    func pages() async throws {
+        try await withDemoApp { client, _, credentials in
+            let (consumer, _) = try await browserSession(client, "rsj.consumer", credentials.password("rsj.consumer"))
+            try await client.execute(uri: "/console/catalog?catalog=open&q=%E5%A4%A9%E6%B0%94", method: .get, headers: consumer) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(page.contains("逐小时天气实况"))
+                #expect(!page.contains("电子病历摘要"))
+            }
+            try await client.execute(uri: "/console/catalog/overdue", method: .get, headers: consumer) { #expect($0.status == .forbidden) }
+            let (regulator, csrf) = try await browserSession(client, "regulator", credentials.password("regulator"))
+            let organizationID = try await client.execute(uri: "/console/catalog/overdue", method: .get, headers: regulator) { response -> String in
+                let page = String(buffer: response.body)
+                #expect(page.contains("食品经营许可证信息"))
+                #expect(page.contains("天津市和平区人民政府"))
+                let marker = "name=\"organization_id\" value=\""
+                let start = try #require(page.range(of: marker))
+                return String(page[start.upperBound...].prefix { $0 != "\"" })
+            }
+            var headers = regulator
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(uri: "/console/rectification", method: .post, headers: headers, body: form([
+                "_csrf": csrf, "organization_id": organizationID, "kind": "overdue_data", "reason": "请更新数据", "deadline": "2099-12-31"])) {
+                #expect($0.status == .seeOther)
+            }
+            let (provider, _) = try await browserSession(client, "scjg.provider", credentials.password("scjg.provider"))
+            try await client.execute(uri: "/console/rectification", method: .get, headers: provider) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("请更新数据"))
+                #expect(page.contains("报告已整改"))
+            }
+        }
+    }
+}

@@ -27,6 +27,11 @@ enum Layout {
             let subject = identity.subject
             let entries: [(Action, String, String)] = [
                 (.accountRead, "/console", "工作台 Console"),
+                (.catalogBrowse, "/console/catalog", "目录 Catalogs"),
+                (.catalogRead, "/console/catalog/mine", "本单位目录 Our catalog"),
+                (.catalogReview, "/console/catalog/review", "目录确认 Review"),
+                (.catalogOversee, "/console/catalog/overdue", "逾期 Overdue"),
+                (.rectificationRead, "/console/rectification", "整改 Orders"),
                 (.organizationList, "/console/organizations", "单位 Organisations"),
                 (.userList, "/console/users", "用户 Users"),
                 (.apiKeyManage, "/console/api-keys", "访问令牌 API keys"),

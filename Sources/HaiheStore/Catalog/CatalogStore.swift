@@ -236,19 +236,26 @@ public struct CatalogStore: Sendable {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let limit = max(1, min(query.limit, 500)), offset = max(0, query.offset)
         return try await database.read { session in
-            let total = try await session.query("SELECT COUNT(*) AS n FROM catalog_entries\(whereClause)", binds).first?.int("n") ?? 0
             let rows = try await session.query(
-                "SELECT document FROM catalog_entries\(whereClause) ORDER BY published_at DESC, updated_at DESC, id LIMIT \(limit) OFFSET \(offset)", binds)
-            var facets: [String: [String: Int]] = [:]
-            for column in ["domain", "provider_id", "share_type", "open_type", "update_frequency"] {
-                let counts = try await session.query("SELECT \(column) AS value, COUNT(*) AS n FROM catalog_entries\(whereClause) GROUP BY \(column)", binds)
-                facets[column] = Dictionary(uniqueKeysWithValues: try counts.map { (try $0.string("value"), try $0.int("n")) })
+                "SELECT document FROM catalog_entries\(whereClause) ORDER BY published_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)", binds)
+            // One aggregate over the facet columns, grouped in the order of the covering index so the database
+            // streams it without sorting; the few combination rows are folded into every facet and the total.
+            let columns = ["share_type", "open_type", "domain", "provider_id", "update_frequency", "formats"]
+            var facets: [String: [String: Int]] = Dictionary(uniqueKeysWithValues: (columns.dropLast() + ["format"]).map { ($0, [:]) })
+            var total = 0
+            let list = columns.joined(separator: ", ")
+            for row in try await session.query("SELECT \(list), COUNT(*) FROM catalog_entries\(whereClause) GROUP BY \(list)", binds) {
+                guard case .integer(let n) = row.values[columns.count] else { continue }
+                total += Int(n)
+                for (index, column) in columns.enumerated() {
+                    guard case .text(let value) = row.values[index] else { continue }
+                    if column == "formats" {
+                        for format in value.split(separator: ",") { facets["format"]![String(format), default: 0] += Int(n) }
+                    } else {
+                        facets[column]![value, default: 0] += Int(n)
+                    }
+                }
             }
-            var formats: [String: Int] = [:]
-            for row in try await session.query("SELECT formats FROM catalog_entries\(whereClause)", binds) {
-                for format in try row.string("formats").split(separator: ",") where !format.isEmpty { formats[String(format), default: 0] += 1 }
-            }
-            facets["format"] = formats
             return CatalogPage(entries: try rows.map(Self.decode), total: total, facets: facets)
         }
     }

@@ -160,6 +160,9 @@ public enum Migrations {
                 )
                 """,
                 "CREATE INDEX catalog_entries_status ON catalog_entries(status, domain)",
+                "CREATE INDEX catalog_entries_published ON catalog_entries(status, published_at, id)",
+                // Covers every facet and filter column, so counts and facets never touch the wide rows (the JSON document).
+                "CREATE INDEX catalog_entries_facets ON catalog_entries(status, share_type, open_type, domain, provider_id, update_frequency, formats)",
                 "CREATE INDEX catalog_entries_provider ON catalog_entries(provider_id, status)",
                 "CREATE INDEX catalog_entries_code ON catalog_entries(resource_code)",
                 """
