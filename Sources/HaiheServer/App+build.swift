@@ -61,6 +61,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     router.middlewares.add(RateLimitMiddleware(settings: settings))
     let accessGuard = Guard(store: store)
     HealthController(store: store, metrics: metrics).addRoutes(to: router)
+    OpenAPIDocument.addRoutes(to: router)
     PlatformController(store: store).addRoutes(to: router)
     IdentityAPI(store: store, guard: accessGuard).addRoutes(to: router)
     AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)

@@ -137,3 +137,29 @@ struct DemoCityTests {
         }
     }
 }
+
+@Suite("The OpenAPI document")
+struct OpenAPITests {
+    @Test("every documented operation exists on the server")
+    func documentedOperationsExist() async throws {
+        try await withApp { client, _ in
+            let document = try await client.execute(uri: "/openapi.json", method: .get) { response -> [String: Any] in
+                #expect(response.status == .ok)
+                return (try JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            }
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            #expect(paths.count >= 30)
+            for (path, operations) in paths {
+                let concrete = path.replacingOccurrences(of: "{catalog}", with: "government").replacingOccurrences(of: "{id}", with: "no-such-id")
+                for method in operations.keys {
+                    let httpMethod = HTTPRequest.Method(rawValue: method.uppercased())!
+                    try await client.execute(uri: concrete, method: httpMethod, body: ByteBuffer(string: "{}")) { response in
+                        let error = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["error"] as? [String: Any]
+                        #expect(error?["code"] as? String != "route.not_found", "\(method.uppercased()) \(path) is documented but not served")
+                    }
+                }
+            }
+        }
+    }
+}

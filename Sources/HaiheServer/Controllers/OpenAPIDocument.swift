@@ -1,0 +1,232 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI 3.1 description of the JSON API, served at `/openapi.json`. Written as data next to the routes;
+/// a test calls every documented operation to prove each one exists, and `scripts/test` validates the document.
+enum OpenAPIDocument {
+    typealias J = [String: Any]
+
+    static func ref(_ name: String) -> J { ["$ref": "#/components/schemas/\(name)"] }
+    static func array(_ item: J) -> J { ["type": "array", "items": item] }
+    static func string(_ description: String? = nil, format: String? = nil, values: [String]? = nil) -> J {
+        var s: J = ["type": "string"]
+        if let description { s["description"] = description }
+        if let format { s["format"] = format }
+        if let values { s["enum"] = values }
+        return s
+    }
+    static func object(_ properties: J, required: [String] = []) -> J {
+        var o: J = ["type": "object", "properties": properties]
+        if !required.isEmpty { o["required"] = required }
+        return o
+    }
+
+    static var integer: J { ["type": "integer"] }
+    static var boolean: J { ["type": "boolean"] }
+
+    static func query(_ name: String, _ description: String, schema: J = ["type": "string"]) -> J {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+    }
+    static var idParameter: J { ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]] }
+
+    static func json(_ schema: J, _ description: String = "OK") -> J {
+        ["description": description, "content": ["application/json": ["schema": schema]]]
+    }
+
+    static var errors: J { [
+        "400": json(ref("Error"), "Invalid input (bilingual message)"),
+        "401": json(ref("Error"), "Not signed in"),
+        "403": json(ref("Error"), "Not allowed by the access policy"),
+        "404": json(ref("Error"), "Not found"),
+        "409": json(ref("Error"), "Conflict with the current state"),
+        "429": json(ref("Error"), "Rate limited; see Retry-After"),
+    ] }
+
+    static func operation(_ summary: String, tag: String, parameters: [J] = [], body: J? = nil, response: J, status: String = "200",
+                          secured: Bool = true) -> J {
+        var responses = errors
+        responses[status] = response
+        var op: J = ["summary": summary, "tags": [tag], "responses": responses]
+        if !parameters.isEmpty { op["parameters"] = parameters }
+        if let body { op["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]] }
+        op["security"] = secured ? [["bearer": []], ["session": []]] : []
+        return op
+    }
+
+    static var catalogFilters: [J] { [
+        query("q", "Text search over title, summary, keywords, field labels and provider, Chinese or English"),
+        query("provider_id", "Providing organisation"), query("division", "GB/T 2260 division code of the provider"),
+        query("domain", "Domain", schema: string(values: ["credit", "transport", "medical", "employment", "social_security", "education", "environment", "meteorology", "enterprise_registration", "public_security", "urban_planning", "energy", "culture", "agriculture", "other"])),
+        query("share_type", "Share type", schema: string(values: ["unconditional", "conditional", "not_shared"])),
+        query("open_type", "Open type", schema: string(values: ["unconditional", "conditional", "not_open"])),
+        query("format", "File format, e.g. CSV"), query("update_frequency", "Update frequency"),
+        query("limit", "Page size (1–500, default 20)", schema: integer), query("offset", "Offset", schema: integer),
+    ] }
+
+    static var document: J {
+        let entryBody = object([
+            "resource_code": string("类/项/目/细目 and sequence, e.g. 201005-00012"), "title": string(), "title_en": string(), "summary": string(),
+            "resource_type": string(values: ["basic", "thematic", "departmental"]), "domain": string(), "subject": string(),
+            "keywords": array(string()), "formats": array(string()), "fields": array(ref("FieldInput")),
+            "update_frequency": string(values: ["real_time", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular"]),
+            "update_deadline_days": integer, "share_type": string(values: ["unconditional", "conditional", "not_shared"]), "share_conditions": string(),
+            "share_methods": array(string(values: ["api", "file_download", "database_sync"])), "open_type": string(values: ["unconditional", "conditional", "not_open"]),
+            "open_conditions": string(), "open_methods": array(string(values: ["api", "file_download", "database_sync"])), "usage_requirements": string(),
+            "security_grade": string(values: ["public", "internal", "sensitive", "restricted"]), "contact": ref("Contact"), "legal_basis": ref("LegalBasis"),
+            "related_resource_codes": array(string()),
+        ], required: ["resource_code", "title", "summary", "domain", "fields", "update_frequency", "share_type", "open_type"])
+
+        let paths: J = [
+            "/api/v1/platform": ["get": operation("What this node is", tag: "platform", response: json(ref("Platform")), secured: false)],
+            "/api/v1/auth/token": ["post": operation("Sign in for a 12-hour bearer token", tag: "identity",
+                                                     body: object(["username": string(), "password": string()], required: ["username", "password"]),
+                                                     response: json(object(["token": string(), "expires_at": string(format: "date-time")])), status: "201", secured: false)],
+            "/api/v1/auth/register": ["post": operation("Register as a member of the public", tag: "identity",
+                                                        body: object(["username": string(), "password": string(), "display_name": string(), "email": string(), "mobile": string()],
+                                                                     required: ["username", "password", "display_name"]),
+                                                        response: json(ref("User")), status: "201", secured: false)],
+            "/api/v1/me": ["get": operation("The caller", tag: "identity", response: json(object(["user": ref("User"), "organization": ref("Organization"), "authenticated_with": string()])))],
+            "/api/v1/me/password": ["post": operation("Change one's password", tag: "identity",
+                                                      body: object(["current_password": string(), "new_password": string()], required: ["current_password", "new_password"]),
+                                                      response: ["description": "Changed"], status: "204")],
+            "/api/v1/me/api-keys": [
+                "get": operation("One's API keys", tag: "identity", response: json(object(["items": array(ref("APIKey")), "total": integer]))),
+                "post": operation("Create an API key (the token is shown once)", tag: "identity",
+                                  body: object(["name": string(), "scopes": array(string(values: ["read", "write"])), "expires_at": string(format: "date-time")], required: ["name"]),
+                                  response: json(object(["token": string(), "key": ref("APIKey"), "notice": string()])), status: "201"),
+            ],
+            "/api/v1/me/api-keys/{id}": ["delete": operation("Revoke an API key", tag: "identity", parameters: [idParameter], response: ["description": "Revoked"], status: "204")],
+            "/api/v1/organizations": [
+                "get": operation("Organisations", tag: "identity", response: json(object(["items": array(ref("Organization")), "total": integer]))),
+                "post": operation("Add an organisation", tag: "identity", body: ref("OrganizationInput"), response: json(ref("Organization")), status: "201"),
+            ],
+            "/api/v1/organizations/{id}": [
+                "get": operation("One organisation", tag: "identity", parameters: [idParameter], response: json(ref("Organization"))),
+                "put": operation("Change an organisation", tag: "identity", parameters: [idParameter], body: ref("OrganizationInput"), response: json(ref("Organization"))),
+            ],
+            "/api/v1/users": [
+                "get": operation("Users", tag: "identity", parameters: [query("organization_id", "Only this organisation's users")],
+                                 response: json(object(["items": array(ref("User")), "total": integer]))),
+                "post": operation("Add a user", tag: "identity",
+                                  body: object(["organization_id": string(), "username": string(), "display_name": string(), "email": string(), "mobile": string(),
+                                                "roles": array(ref("Role")), "password": string()], required: ["organization_id", "username", "display_name", "roles", "password"]),
+                                  response: json(ref("User")), status: "201"),
+            ],
+            "/api/v1/users/{id}": ["patch": operation("Change a user's name, contacts, roles or status", tag: "identity", parameters: [idParameter],
+                                                      body: object(["display_name": string(), "email": string(), "mobile": string(), "roles": array(ref("Role")),
+                                                                    "status": string(values: ["active", "disabled"])]), response: json(ref("User")))],
+            "/api/v1/audit/events": ["get": operation("Search the audit trail", tag: "audit", parameters: [
+                query("actor", "User id or username"), query("organization_id", "Actor's organisation"), query("object_id", "Object"),
+                query("action", "Exact action, or a prefix ending in '.'"), query("outcome", "success, denied or failed"),
+                query("from", "ISO 8601"), query("to", "ISO 8601"), query("limit", "1–1000", schema: integer), query("offset", "Offset", schema: integer),
+            ], response: json(object(["items": array(ref("AuditEvent")), "total": integer, "limit": integer, "offset": integer])))],
+            "/api/v1/audit/events.csv": ["get": operation("The audit trail as CSV", tag: "audit", parameters: [query("action", "Filters as for /api/v1/audit/events")],
+                                                          response: ["description": "CSV", "content": ["text/csv": ["schema": string()]]])],
+            "/api/v1/audit/checkpoints": [
+                "get": operation("Signed checkpoints", tag: "audit", response: json(object(["items": array(ref("AuditCheckpoint")), "node_public_key": string()]))),
+                "post": operation("Sign the chain head now", tag: "audit", response: json(ref("AuditCheckpoint")), status: "201"),
+            ],
+            "/api/v1/catalogs/{catalog}": ["get": operation("Browse a city catalog (government, sharing or open); append .csv for CSV", tag: "catalog",
+                                                            parameters: [["name": "catalog", "in": "path", "required": true, "schema": string(values: ["government", "sharing", "open", "government.csv", "sharing.csv", "open.csv"])]] + catalogFilters,
+                                                            response: json(ref("CatalogListing")))],
+            "/api/v1/catalog/entries": [
+                "get": operation("The working list of catalog versions", tag: "catalog", parameters: catalogFilters + [query("status", "Comma-separated statuses")],
+                                 response: json(ref("CatalogListing"))),
+                "post": operation("Write a new entry (a draft)", tag: "catalog", body: entryBody, response: json(ref("WrittenEntry")), status: "201"),
+            ],
+            "/api/v1/catalog/entries/{id}": [
+                "get": operation("One version", tag: "catalog", parameters: [idParameter], response: json(ref("CatalogEntry"))),
+                "put": operation("Rewrite a draft or returned version", tag: "catalog", parameters: [idParameter], body: entryBody, response: json(ref("WrittenEntry"))),
+            ],
+            "/api/v1/catalog/entries/{id}/history": ["get": operation("Every version of the entry", tag: "catalog", parameters: [idParameter],
+                                                                      response: json(object(["items": array(ref("CatalogEntry"))])))],
+            "/api/v1/catalog/review-queue": ["get": operation("Submitted versions with their changes", tag: "catalog",
+                                                              response: json(array(object(["entry": ref("CatalogEntry"), "previous": ref("CatalogEntry"), "changes": array(string())]))))],
+            "/api/v1/catalog/filings": ["get": operation("Legal-basis filings (备案)", tag: "catalog", response: json(object(["items": array(ref("LegalBasisFiling"))])))],
+            "/api/v1/catalog/duplicate-check": ["post": operation("Which fields other departments already publish (Art. 19)", tag: "catalog",
+                                                                  body: object(["fields": array(ref("FieldInput"))], required: ["fields"]),
+                                                                  response: json(object(["duplicate_warnings": array(ref("DuplicateWarning"))])))],
+            "/api/v1/catalog/overdue": ["get": operation("Late data and organisations without a catalog (Art. 52)", tag: "oversight",
+                                                         response: json(object(["entries": array(object(["entry": ref("CatalogEntry"), "days_late": integer])),
+                                                                                "organizations_without_catalog": array(ref("Organization"))])))],
+            "/api/v1/rectification-orders": [
+                "get": operation("Rectification orders (a department sees its own)", tag: "oversight",
+                                 response: json(object(["items": array(object(["order": ref("RectificationOrder"), "overdue": boolean])), "open": integer, "overdue": integer]))),
+                "post": operation("Order a correction by a deadline (责令限期改正)", tag: "oversight",
+                                  body: object(["organization_id": string(), "entry_id": string(), "kind": string(values: ["overdue_data", "missing_catalog", "other"]),
+                                                "reason": string(), "deadline": string(format: "date-time")], required: ["organization_id", "reason", "deadline"]),
+                                  response: json(object(["order": ref("RectificationOrder"), "overdue": boolean])), status: "201"),
+            ],
+        ]
+        var all = paths
+        for transition in ["submit", "confirm", "return", "publish", "retire", "revise"] {
+            all["/api/v1/catalog/entries/{id}/\(transition)"] = ["post": operation("Lifecycle: \(transition)", tag: "catalog", parameters: [idParameter],
+                                                                                  response: json(ref("CatalogEntry")), status: transition == "revise" ? "201" : "200")]
+        }
+        for verb in ["done", "cancel"] {
+            all["/api/v1/rectification-orders/{id}/\(verb)"] = ["post": operation("Close an order: \(verb)", tag: "oversight", parameters: [idParameter],
+                                                                                   response: json(object(["order": ref("RectificationOrder"), "overdue": boolean])))]
+        }
+
+        let schemas: J = [
+            "Error": object(["error": object(["code": string(), "message": string(), "message_zh": string(), "message_en": string()], required: ["code", "message"])], required: ["error"]),
+            "Platform": object(["name": string(), "name_zh": string(), "regulation": string(), "database": string(), "schema_version": integer, "organizations": integer]),
+            "Role": string(values: ["regulator", "provider", "consumer", "auditor", "contributor", "admin", "public"]),
+            "Contact": object(["name": string(), "phone": string(), "email": string()], required: ["name"]),
+            "Organization": object(["id": string(), "kind": string(), "name_zh": string(), "name_en": string(), "credit_code": string(), "parent_id": string(),
+                                    "division_code": string(), "contact": ref("Contact"), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time")]),
+            "OrganizationInput": object(["kind": string(values: ["regulator", "city_department", "district_government", "district_department", "judicial_body", "social_data_contributor", "enterprise", "public_individuals"]),
+                                         "name_zh": string(), "name_en": string(), "credit_code": string("统一社会信用代码 (GB 32100)"), "parent_id": string(),
+                                         "division_code": string(), "contact": ref("Contact")], required: ["kind", "name_zh"]),
+            "User": object(["id": string(), "organization_id": string(), "username": string(), "display_name": string(), "email": string(), "mobile": string(),
+                            "roles": array(ref("Role")), "status": string(values: ["active", "disabled"]), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time")]),
+            "APIKey": object(["id": string(), "user_id": string(), "name": string(), "kind": string(), "prefix": string(), "scopes": array(string()),
+                              "created_at": string(format: "date-time"), "expires_at": string(format: "date-time"), "revoked_at": string(format: "date-time")]),
+            "AuditEvent": object(["sequence": integer, "id": string(), "occurred_at": string(format: "date-time"), "actor_user_id": string(), "actor_username": string(),
+                                  "actor_organization_id": string(), "action": string(), "object_type": string(), "object_id": string(),
+                                  "outcome": string(values: ["success", "denied", "failed"]), "client_address": string(), "request_id": string(),
+                                  "detail": string(), "previous_hash": string(), "hash": string()]),
+            "AuditCheckpoint": object(["sequence": integer, "head_hash": string(), "signed_at": string(format: "date-time"), "public_key": string(), "signature": string()]),
+            "FieldInput": object(["name": string(), "label_zh": string(), "type": string(values: ["integer", "decimal", "text", "date", "datetime", "boolean"]),
+                                  "unit": string(), "description": string(), "required": boolean, "unique_key": boolean, "allowed_values": array(string()),
+                                  "pattern": string(), "standard_code": string(), "personal_information": boolean], required: ["name", "label_zh", "type"]),
+            "LegalBasis": object(["name": string(), "article": string(), "note": string()], required: ["name", "article"]),
+            "CatalogEntry": ["allOf": [entryBody, object(["id": string(), "entry_id": string(), "version": integer, "provider_id": string(),
+                                                          "status": string(values: ["draft", "submitted", "returned", "confirmed", "published", "superseded", "retired"]),
+                                                          "review_comment": string(), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time"),
+                                                          "submitted_at": string(format: "date-time"), "confirmed_at": string(format: "date-time"),
+                                                          "published_at": string(format: "date-time"), "data_updated_at": string(format: "date-time")])]],
+            "CatalogListing": object(["catalog": string(), "total": integer, "limit": integer, "offset": integer, "items": array(ref("CatalogEntry")),
+                                      "facets": ["type": "object", "additionalProperties": ["type": "object", "additionalProperties": integer]]]),
+            "WrittenEntry": object(["entry": ref("CatalogEntry"), "duplicate_warnings": array(ref("DuplicateWarning"))]),
+            "DuplicateWarning": object(["field": string(), "existing_entry_id": string(), "existing_title": string(), "existing_provider_id": string(),
+                                        "existing_field": string(), "reason": string(values: ["same_standard_code", "same_label", "same_name"]), "message": string()]),
+            "LegalBasisFiling": object(["id": string(), "entry_id": string(), "entry_version_id": string(), "provider_id": string(), "share_type": string(),
+                                        "open_type": string(), "legal_basis": ref("LegalBasis"), "filed_at": string(format: "date-time")]),
+            "RectificationOrder": object(["id": string(), "organization_id": string(), "entry_id": string(), "kind": string(), "reason": string(),
+                                          "deadline": string(format: "date-time"), "status": string(values: ["open", "done", "cancelled"]), "issued_by": string(),
+                                          "issued_at": string(format: "date-time"), "response": string(), "responded_at": string(format: "date-time")]),
+        ]
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "海河 Haihe API", "version": "1.0.0",
+                     "description": "Tianjin's government data sharing and open-data platform. Errors are {\"error\": {code, message, message_zh, message_en}}. The CKAN Action API (/api/3/action/…) and DCAT exports (/catalog.ttl, /catalog.jsonld) follow their own standards and are not described here."],
+            "servers": [["url": "/"]],
+            "paths": all,
+            "components": ["schemas": schemas, "securitySchemes": [
+                "bearer": ["type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token or an API key from the console"],
+                "session": ["type": "apiKey", "in": "cookie", "name": "haihe_session", "description": "Browser session; state-changing calls also need X-CSRF-Token"],
+            ]],
+        ]
+    }
+
+    static let data: Data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+
+    static func addRoutes(to router: Router<HaiheRequestContext>) {
+        router.get("/openapi.json") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
