@@ -208,7 +208,7 @@ struct CKANAPI: Sendable {
     }
 
     func findOpen(_ idOrName: String) async throws -> CatalogEntry? {
-        try await allOpen().first { $0.entryID == idOrName || $0.id == idOrName || Self.packageName($0) == idOrName }
+        try await store.catalog.findPublished(idOrName, in: .open)
     }
 
     func organizationMap() async throws -> [String: Organization] {

@@ -177,6 +177,18 @@ public struct CatalogStore: Sendable {
         try await database.read { try await $0.first("SELECT document FROM catalog_entries WHERE id = $1", id) }.map(Self.decode)
     }
 
+    /// The version in force of an entry in a city catalog, by entry id, version id or resource code.
+    public func findPublished(_ idOrCode: String, in catalog: CityCatalog) async throws -> CatalogEntry? {
+        let membership = switch catalog {
+        case .government: ""
+        case .sharing: " AND share_type <> 'not_shared'"
+        case .open: " AND open_type <> 'not_open'"
+        }
+        return try await database.read {
+            try await $0.first("SELECT document FROM catalog_entries WHERE status = 'published'\(membership) AND (entry_id = $1 OR id = $1 OR resource_code = $1)", idOrCode)
+        }.map(Self.decode)
+    }
+
     /// Every version of an entry, newest first.
     public func history(entryID: String) async throws -> [CatalogEntry] {
         try await database.read { try await $0.query("SELECT document FROM catalog_entries WHERE entry_id = $1 ORDER BY version DESC", entryID) }
