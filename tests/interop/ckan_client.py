@@ -10,17 +10,7 @@ from ckanapi import NotFound, RemoteCKAN
 
 BASE = sys.argv[1]
 ck = RemoteCKAN(BASE, user_agent="haihe-interop-test/1.0")
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+from checks import check, finish
 
 
 status = ck.action.status_show()
@@ -76,5 +66,4 @@ try:
 except NotFound:
     check("a missing package raises NotFound", True)
 
-print(f"ckan: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish("ckan")

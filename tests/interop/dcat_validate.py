@@ -12,18 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from checks import check, finish
+
 BASE, SHAPES_DIR = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail[:3000]}")
 
 
 def fetch(path):
@@ -73,5 +64,4 @@ one = str(datasets[0]).rsplit("/", 1)[-1]
 validate(f"dataset/{one}.ttl", fetch(f"/dataset/{one}.ttl")[0], "turtle")
 validate(f"dataset/{one}.jsonld", fetch(f"/dataset/{one}.jsonld")[0], "json-ld")
 
-print(f"dcat: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish("dcat")

@@ -31,12 +31,6 @@ struct CatalogAPI: Sendable {
         }
     }
 
-    struct ContactInput: Decodable {
-        var name: String
-        var phone: String?
-        var email: String?
-    }
-
     struct EntryInput: Decodable {
         var resourceCode: String
         var title: String
@@ -58,7 +52,7 @@ struct CatalogAPI: Sendable {
         var openMethods: [AccessMethod]?
         var usageRequirements: String?
         var securityGrade: SecurityGrade?
-        var contact: ContactInput?
+        var contact: IdentityAPI.ContactBody?
         var legalBasis: LegalBasis?
         var relatedResourceCodes: [String]?
 
