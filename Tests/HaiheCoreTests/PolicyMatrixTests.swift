@@ -83,3 +83,19 @@ struct PolicyMatrixTests {
         #expect(forbidden.messageEN.contains("audit.read"))
     }
 }
+
+@Suite("Separation of duties in account management")
+struct RoleChangeTests {
+    let admin = Subject(userID: "u-admin", username: "admin", organizationID: "o", roles: [.admin])
+    let regulator = Subject(userID: "u-reg", username: "regulator", organizationID: "o", roles: [.regulator])
+
+    @Test("nobody changes their own roles or status; only a regulator grants oversight roles")
+    func rules() {
+        #expect(AccessPolicy.checkRoleChange(by: admin, target: "u-admin", from: [.admin], to: [.admin, .auditor], statusChanged: false)?.code == "auth.self_grant")
+        #expect(AccessPolicy.checkRoleChange(by: admin, target: "u-admin", from: [.admin], to: [.admin], statusChanged: true)?.code == "auth.self_grant")
+        #expect(AccessPolicy.checkRoleChange(by: admin, target: "u-x", from: [.provider], to: [.regulator], statusChanged: false)?.code == "auth.grant_oversight")
+        #expect(AccessPolicy.checkRoleChange(by: admin, target: "u-x", from: [.provider], to: [.provider, .consumer], statusChanged: false) == nil)
+        #expect(AccessPolicy.checkRoleChange(by: regulator, target: "u-x", from: [], to: [.auditor], statusChanged: false) == nil)
+        #expect(AccessPolicy.checkRoleChange(by: admin, target: "u-x", from: [.auditor], to: [.auditor], statusChanged: true) == nil)
+    }
+}

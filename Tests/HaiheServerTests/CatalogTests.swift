@@ -365,3 +365,46 @@ struct CatalogConsoleTests {
         }
     }
 }
+
+@Suite("Review findings held in place")
+struct HardeningTests {
+    @Test("hostile paging, expiry and redirect values are refused, not crashes")
+    func hostileValues() async throws {
+        try await withDemoApp { client, _, credentials in
+            try await client.execute(uri: "/api/3/action/package_list?limit=-1&offset=-5", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            let auditor = try await bearer(client, "auditor", credentials.password("auditor"))
+            try await client.execute(uri: "/api/v1/audit/events?offset=9223372036854775807", method: .get, headers: auditor) { #expect($0.status == .ok) }
+            let (citizen, csrf) = try await browserSession(client, "citizen", credentials.password("citizen"))
+            var headers = citizen
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(uri: "/console/api-keys", method: .post, headers: headers,
+                                     body: form(["_csrf": csrf, "name": "k", "scopes": "read", "expires_days": "200000000000"])) { #expect($0.status == .badRequest) }
+            #expect(Console.safeNext("/\t/evil.example") == "/console")
+            #expect(Console.safeNext("//evil.example") == "/console")
+            #expect(Console.safeNext("/console/users") == "/console/users")
+        }
+    }
+
+    @Test("changing the password ends the other sessions and login tokens")
+    func passwordChangeEndsOtherAccess() async throws {
+        try await withDemoApp { client, _, credentials in
+            let password = credentials.password("jw.provider")
+            let stolen = try await bearer(client, "jw.provider", password)
+            let own = try await bearer(client, "jw.provider", password)
+            try await client.execute(uri: "/api/v1/me/password", method: .post, headers: own,
+                                     body: json(["current_password": password, "new_password": "Brand-New-Pass-2026"])) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/me", method: .get, headers: stolen) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test("entry text cannot break the Turtle export")
+    func turtleEscaping() {
+        var graph = RDFGraph()
+        graph.add("http://x/a", "dcat:contactPoint", .iri("mailto:a@b.c> ; dct:title \"x\""))
+        let turtle = graph.turtle()
+        #expect(!turtle.contains("> ; dct:title"))
+        #expect(turtle.contains("%3E%20;%20dct:title%20%22x%22"))
+    }
+}

@@ -35,6 +35,12 @@ public enum CatalogRules {
                 throw .invalid("catalog.field_pattern", zh: "信息项“\(field.name)”的格式规则不是有效的正则表达式", en: "The pattern of field '\(field.name)' is not a valid regular expression")
             }
         }
+        for format in entry.formats where format.isEmpty || format.count > 20 || !format.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".+-".contains($0)) }) {
+            throw .invalid("catalog.format", zh: "格式“\(format)”无效（如 CSV、JSON、XLSX）", en: "Format '\(format)' is not a file format name such as CSV, JSON or XLSX")
+        }
+        if let email = entry.contact?.email, email.contains(where: { $0.isWhitespace || "<>\"{}|\\^`".contains($0) }) || !email.contains("@") {
+            throw .invalid("catalog.contact_email", zh: "联系人邮箱格式不正确", en: "The contact email is not valid")
+        }
         if let days = entry.updateDeadlineDays, days < 0 || days > 366 {
             throw .invalid("catalog.update_deadline", zh: "更新时限应为0至366天", en: "The update deadline is 0 to 366 days")
         }

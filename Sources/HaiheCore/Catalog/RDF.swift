@@ -54,7 +54,17 @@ public struct RDFGraph: Sendable {
         switch object {
         case .iri(let iri):
             let prefix = iri.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-            return prefixes.contains { $0.0 == prefix } ? iri : "<\(iri)>"
+            if prefixes.contains(where: { $0.0 == prefix }) { return iri }
+            // Characters Turtle forbids inside <…> are percent-encoded, so no entry text can break out of an IRI.
+            var escaped = ""
+            for scalar in iri.unicodeScalars {
+                if scalar.value <= 0x20 || "<>\"{}|^`\\".unicodeScalars.contains(scalar) {
+                    escaped += String(format: "%%%02X", scalar.value)
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+            return "<\(escaped)>"
         case .literal(let text, let language, let datatype):
             var escaped = ""
             for c in text.unicodeScalars {

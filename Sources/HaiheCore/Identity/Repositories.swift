@@ -25,7 +25,8 @@ public protocol UserRepository: Sendable {
     func create(_ user: User, passwordHash: String, audit: AuditDraft) async throws
     /// Changes a user's display name, contact details, roles and status.
     func update(_ user: User, audit: AuditDraft) async throws
-    func changePassword(userID: String, passwordHash: String, audit: AuditDraft) async throws
+    /// Also ends the user's other sessions (all but `keepSessionHash`) and login tokens.
+    func changePassword(userID: String, passwordHash: String, keepSessionHash: String?, audit: AuditDraft) async throws
     func find(id: String) async throws -> User?
     func credentials(username: String) async throws -> UserCredentials?
     func list(organizationID: String?) async throws -> [User]

@@ -110,6 +110,22 @@ public enum AccessPolicy {
                                 en: "Your roles (\(subject.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not do '\(action.rawValue)' on this object"))
     }
 
+    /// Separation of duties for account management: nobody changes their own roles or status, and the
+    /// oversight roles (regulator, auditor) are granted only by a regulator, so an administrator cannot make
+    /// itself an auditor or a provider's officer a regulator.
+    public static func checkRoleChange(by subject: Subject, target userID: String, from old: Set<Role>, to new: Set<Role>,
+                                       statusChanged: Bool) -> HaiheError? {
+        if userID == subject.userID && (old != new || statusChanged) {
+            return HaiheError(.forbidden, code: "auth.self_grant", zh: "不能修改自己的角色或状态", en: "You cannot change your own roles or status")
+        }
+        let oversight: Set<Role> = [.regulator, .auditor]
+        if !new.subtracting(old).isDisjoint(with: oversight) && !subject.roles.contains(.regulator) {
+            return HaiheError(.forbidden, code: "auth.grant_oversight", zh: "只有监管人员可以授予监管或审计角色",
+                              en: "Only a regulator may grant the regulator or auditor role")
+        }
+        return nil
+    }
+
     static func reaches(_ reach: Reach, subject: Subject, object: PolicyObject) -> Bool {
         switch reach {
         case .any:

@@ -17,7 +17,8 @@ extension Int64 {
 public enum Timestamp {
     /// Rounds to the millisecond; formatted with the C library, which is exact and cheap on hot paths.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        // Clamped to years 0001–9999, so no date a caller sends can overflow the arithmetic below.
+        let totalMillis = Int64((min(max(date.timeIntervalSince1970, -62_135_596_800), 253_402_300_799) * 1000).rounded())
         var seconds = time_t(totalMillis.floorDiv(1000))
         let millis = Int(totalMillis - Int64(seconds) * 1000)
         var parts = tm()

@@ -99,7 +99,9 @@ struct PasswordChanger {
         if new == current {
             throw HaiheError.invalid("password.unchanged", zh: "新密码不能与当前密码相同", en: "The new password must differ from the current one")
         }
-        try await store.users.changePassword(userID: identity.user.id, passwordHash: PasswordHashing.hash(new),
+        var keep: String?
+        if case .session(let token, _) = identity.proof { keep = AuthStore.hash(token) }
+        try await store.users.changePassword(userID: identity.user.id, passwordHash: PasswordHashing.hash(new), keepSessionHash: keep,
                                              audit: context.auditDraft(.accountChangePassword))
     }
 }

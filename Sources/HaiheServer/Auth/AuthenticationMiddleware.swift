@@ -13,14 +13,20 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static let sessionCookie = "haihe_session"
 
     let store: Store
+    /// Rejected tokens per address: a flood of made-up tokens is answered 429 before it costs a lookup and an audit write.
+    let rejections = RateLimiter(perMinute: 30)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
         if let authorization = request.headers[.authorization] {
+            if rejections.isExhausted("rejected|" + (context.clientAddress ?? "unknown")) {
+                throw HaiheError(.tooManyRequests, code: "auth.too_many_bad_tokens", zh: "无效令牌过多，请稍后再试", en: "Too many invalid tokens; try again later")
+            }
             guard authorization.lowercased().hasPrefix("bearer "),
                   case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces),
                   let (user, key) = try await store.auth.resolve(token: token), user.status == .active else {
+                _ = rejections.take("rejected|" + (context.clientAddress ?? "unknown"))
                 try await store.audit.record(context.auditDraft("auth.token_rejected", objectType: "auth", outcome: .denied))
                 throw HaiheError(.unauthenticated, code: "auth.token_invalid",
                                  zh: "访问令牌无效、已过期或已撤销", en: "The API token is invalid, expired or revoked")

@@ -17,6 +17,17 @@ final class RateLimiter: Sendable {
 
     init(perMinute: Int) { self.perMinute = perMinute }
 
+    /// Whether `key` has no token left now, without taking one.
+    func isExhausted(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        guard perMinute > 0 else { return false }
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return false }
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return bucket.tokens + seconds * Double(perMinute) / 60 < 1
+        }
+    }
+
     /// Takes one token for `key`; returns nil when allowed, or the seconds to wait.
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         guard perMinute > 0 else { return nil }

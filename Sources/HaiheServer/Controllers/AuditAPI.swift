@@ -66,7 +66,7 @@ struct AuditAPI: Sendable {
         let filter = AuditFilter(actor: text("actor"), organizationID: text("organization_id"), objectID: text("object_id"),
                                  action: text("action"), outcome: outcome, from: try date("from"), until: try date("to"))
         let limit = min(max(Int(text("limit") ?? "") ?? 50, 1), 1000)
-        let offset = max(Int(text("offset") ?? "") ?? 0, 0)
+        let offset = min(max(Int(text("offset") ?? "") ?? 0, 0), 100_000_000)
         return (filter, limit, offset)
     }
 

@@ -52,8 +52,8 @@ struct CKANAPI: Sendable {
         case "package_list":
             let entries = try await allOpen()
             let names = entries.map(Self.packageName).sorted()
-            let offset = Self.int(params["offset"]) ?? 0
-            let limit = Self.int(params["limit"]) ?? names.count
+            let offset = min(max(Self.int(params["offset"]) ?? 0, 0), names.count)
+            let limit = min(max(Self.int(params["limit"]) ?? names.count, 0), names.count)
             return Array(names.dropFirst(offset).prefix(limit))
         case "package_show":
             guard let id = params["id"] as? String ?? params["name_or_id"] as? String else { throw Self.missing("id") }

@@ -275,7 +275,7 @@ struct CatalogAPI: Sendable {
         return CatalogQuery(catalog: catalog, providerID: text("provider_id"), divisionCode: text("division"), domain: try parse("domain", Domain.self),
                             shareType: try parse("share_type", ShareType.self), openType: try parse("open_type", OpenType.self),
                             format: text("format"), updateFrequency: try parse("update_frequency", UpdateFrequency.self), text: text("q"),
-                            limit: min(max(Int(text("limit") ?? "") ?? 20, 1), 500), offset: max(Int(text("offset") ?? "") ?? 0, 0))
+                            limit: min(max(Int(text("limit") ?? "") ?? 20, 1), 500), offset: min(max(Int(text("offset") ?? "") ?? 0, 0), 100_000_000))
     }
 
     /// Which top-level properties differ between two versions, for the regulator's review.

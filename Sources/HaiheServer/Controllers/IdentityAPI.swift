@@ -190,6 +190,9 @@ struct IdentityAPI: Sendable {
         router.route(.post, "/api/v1/users", .userCreate, guard: `guard`) { request, context -> EditedResponse<User> in
             let body = try await decode(UserBody.self, request, context)
             try await `guard`.require(.userCreate, on: PolicyObject(organizationID: body.organization_id), context)
+            if let problem = AccessPolicy.checkRoleChange(by: context.identity!.subject, target: "", from: [], to: Set(body.roles), statusChanged: false) {
+                throw problem
+            }
             if let problem = PasswordHashing.strengthProblem(body.password) { throw problem }
             let user = User(organizationID: body.organization_id, username: body.username, displayName: body.display_name,
                             email: body.email, mobile: body.mobile, roles: Set(body.roles))
@@ -202,6 +205,9 @@ struct IdentityAPI: Sendable {
             guard var user = try await store.users.find(id: id) else { throw HaiheError.notFound("user", zh: "用户", id: id) }
             try await `guard`.require(.userUpdate, on: PolicyObject(organizationID: user.organizationID, userID: user.id), context)
             let patch = try await decode(UserPatch.self, request, context)
+            if let problem = AccessPolicy.checkRoleChange(by: context.identity!.subject, target: user.id, from: user.roles,
+                                                          to: patch.roles.map(Set.init) ?? user.roles,
+                                                          statusChanged: patch.status.map { $0 != user.status } ?? false) { throw problem }
             if let name = patch.display_name { user.displayName = name }
             if let email = patch.email { user.email = email }
             if let mobile = patch.mobile { user.mobile = mobile }

@@ -52,7 +52,10 @@ struct CatalogConsole: Sendable {
             let action: Action = [.published, .superseded, .retired].contains(entry.status) ? .catalogBrowse : .catalogRead
             try await `guard`.require(action, on: PolicyObject(organizationID: entry.providerID), context)
             try await store.audit.record(context.auditDraft(action, objectID: entry.id, detail: ["path": request.uri.path]))
-            let history = try await store.catalog.history(entryID: entry.entryID)
+            var history = try await store.catalog.history(entryID: entry.entryID)
+            if !AccessPolicy.decide(subject, .catalogRead, on: PolicyObject(organizationID: entry.providerID)).isAllowed {
+                history = history.filter { [.published, .superseded, .retired].contains($0.status) }
+            }
             let warnings = entry.status.isEditable ? try await store.catalog.duplicateWarnings(fields: entry.fields, providerID: entry.providerID) : []
             let mayWrite = AccessPolicy.decide(subject, .catalogWrite, on: PolicyObject(organizationID: entry.providerID)).isAllowed
             let mayReview = AccessPolicy.decide(subject, .catalogReview, on: PolicyObject(organizationID: entry.providerID)).isAllowed

@@ -111,6 +111,7 @@ struct Console: Sendable {
                                             creditCode: form["credit_code"]?.nilIfEmpty, parentID: form["parent_id"]?.nilIfEmpty,
                                             divisionCode: form["division_code"]?.nilIfEmpty ?? "120000",
                                             contact: contactName.map { Contact(name: $0, phone: form["contact_phone"]?.nilIfEmpty, email: form["contact_email"]?.nilIfEmpty) })
+            try await IdentityAPI(store: store, guard: `guard`).checkParent(of: organization)
             try await store.organizations.create(organization, audit: context.auditDraft(.organizationCreate))
             return redirect(to: "/console/organizations")
         }
@@ -123,6 +124,8 @@ struct Console: Sendable {
             let form = try await FormFields.from(request, context: context)
             let password = form["password"] ?? ""
             if let problem = PasswordHashing.strengthProblem(password) { throw problem }
+            if let problem = AccessPolicy.checkRoleChange(by: context.identity!.subject, target: "", from: [],
+                                                          to: Set(form.all("roles").compactMap(Role.init(rawValue:))), statusChanged: false) { throw problem }
             let user = User(organizationID: try form.required("organization_id", label: "单位"), username: try form.required("username", label: "用户名"),
                             displayName: try form.required("display_name", label: "姓名"), email: form["email"]?.nilIfEmpty,
                             mobile: form["mobile"]?.nilIfEmpty, roles: Set(form.all("roles").compactMap(Role.init(rawValue:))))
@@ -134,7 +137,10 @@ struct Console: Sendable {
             let id = try context.parameters.require("id")
             guard var user = try await store.users.find(id: id) else { throw HaiheError.notFound("user", zh: "用户", id: id) }
             let form = try await FormFields.from(request, context: context)
-            user.status = form["status"] == "disabled" ? .disabled : .active
+            let status: UserStatus = form["status"] == "disabled" ? .disabled : .active
+            if let problem = AccessPolicy.checkRoleChange(by: context.identity!.subject, target: user.id, from: user.roles, to: user.roles,
+                                                          statusChanged: status != user.status) { throw problem }
+            user.status = status
             try await store.users.update(user, audit: context.auditDraft(.userUpdate))
             return redirect(to: "/console/users")
         }
@@ -146,7 +152,11 @@ struct Console: Sendable {
         web.route(.post, "/console/api-keys", .apiKeyManage, guard: `guard`) { request, context -> HTML in
             let form = try await FormFields.from(request, context: context)
             let scopes = Set(form.all("scopes").compactMap(Scope.init(rawValue:)))
-            let expiry = form["expires_days"].flatMap(Int.init).map { Date().addingTimeInterval(Double($0) * 86400) }
+            let days = form["expires_days"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if let days, !(1...3650).contains(days) {
+                throw HaiheError.invalid("apikey.expiry", zh: "有效天数应为1至3650", en: "Valid for 1 to 3650 days")
+            }
+            let expiry = days.map { Date().addingTimeInterval(Double($0) * 86400) }
             let (token, _) = try await store.auth.createAPIKey(for: context.identity!.user, name: form["name"] ?? "", scopes: scopes, expiresAt: expiry,
                                                                audit: context.auditDraft(.apiKeyManage, detail: ["operation": "create"]))
             return keysPage(context, try await store.auth.apiKeys(userID: context.identity!.user.id), newToken: token)
@@ -348,7 +358,8 @@ struct Console: Sendable {
 
     /// Only same-site paths are followed after sign-in, never another host.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/console" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else { return "/console" }
         return next
     }
 }

@@ -103,8 +103,8 @@ public struct AuthStore: Sendable {
         guard !scopes.isEmpty else {
             throw HaiheError.invalid("apikey.scopes", zh: "访问令牌至少需要一个权限范围（read、write）", en: "An API key needs at least one scope (read, write)")
         }
-        if let expiresAt, expiresAt <= time {
-            throw HaiheError.invalid("apikey.expiry", zh: "过期时间须晚于现在", en: "The expiry must lie in the future")
+        if let expiresAt, expiresAt <= time || expiresAt > time.addingTimeInterval(10 * 366 * 86_400) {
+            throw HaiheError.invalid("apikey.expiry", zh: "过期时间须在今后十年之内", en: "The expiry must lie in the next ten years")
         }
         let token = Self.makeSecret(prefix: "hh_")
         let key = APIKey(id: Identifier.make(now: time), userID: user.id, name: trimmed, kind: kind, prefix: String(token.prefix(10)),

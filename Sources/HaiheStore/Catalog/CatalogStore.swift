@@ -124,6 +124,12 @@ public struct CatalogStore: Sendable {
             updated.providerID = current.providerID
             updated.createdAt = current.createdAt
             updated.updatedAt = Date()
+            // The body carries content only; lifecycle facts stay as they were.
+            updated.reviewComment = current.reviewComment
+            updated.submittedAt = current.submittedAt
+            updated.confirmedAt = current.confirmedAt
+            updated.publishedAt = current.publishedAt
+            updated.dataUpdatedAt = current.dataUpdatedAt
             try await Self.checkCodeIsFree(updated, in: session)
             try await Self.insert(updated, in: session, replacing: true)
             try await AuditTrail.append(audit.about(entry.id, ["title": entry.title]), in: session)
@@ -138,10 +144,17 @@ public struct CatalogStore: Sendable {
                       at time: Date = Date()) async throws -> CatalogEntry {
         try await database.transaction { session in
             let current = try await Self.lockedVersion(versionID, in: session)
-            let next = try CatalogRules.apply(transition, to: current, comment: comment, at: time)
+            if transition == .retire, let open = try await session.first(
+                "SELECT id FROM catalog_entries WHERE entry_id = $1 AND status IN ('draft', 'submitted', 'returned', 'confirmed')", current.entryID) {
+                throw HaiheError.conflict("catalog.revision_open", zh: "该目录有未完成的修订版本（\(try open.string("id"))），请先处理后再撤销",
+                                          en: "The entry has an unfinished revision (\(try open.string("id"))); finish or discard it before retiring")
+            }
+            var next = try CatalogRules.apply(transition, to: current, comment: comment, at: time)
             if transition == .publish {
                 for row in try await session.query("SELECT id FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", current.entryID) {
                     var old = try await Self.lockedVersion(try row.string("id"), in: session)
+                    // Data that kept arriving on the version in force counts for its successor.
+                    if let arrived = old.dataUpdatedAt, arrived > (next.dataUpdatedAt ?? .distantPast) { next.dataUpdatedAt = arrived }
                     old.status = .superseded
                     old.updatedAt = time
                     try await Self.write(old, in: session)
@@ -249,7 +262,7 @@ public struct CatalogStore: Sendable {
         let limit = max(1, min(query.limit, 500)), offset = max(0, query.offset)
         return try await database.read { session in
             let rows = try await session.query(
-                "SELECT document FROM catalog_entries\(whereClause) ORDER BY published_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)", binds)
+                "SELECT document FROM catalog_entries\(whereClause) ORDER BY \(query.catalog == nil ? "updated_at" : "published_at") DESC, id DESC LIMIT \(limit) OFFSET \(offset)", binds)
             // One aggregate over the facet columns, grouped in the order of the covering index so the database
             // streams it without sorting; the few combination rows are folded into every facet and the total.
             let columns = ["share_type", "open_type", "domain", "provider_id", "update_frequency", "formats"]
@@ -311,6 +324,8 @@ public struct CatalogStore: Sendable {
     }
 
     static func checkCodeIsFree(_ entry: CatalogEntry, in session: any SQLSession) async throws {
+        // Two PostgreSQL transactions must not both find a code free and both take it.
+        if session.dialect == .postgres { _ = try await session.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("resource-code:" + entry.resourceCode)]) }
         if let other = try await session.first("SELECT entry_id FROM catalog_entries WHERE resource_code = $1 AND entry_id <> $2", entry.resourceCode, entry.entryID) {
             throw HaiheError.conflict("catalog.resource_code_taken", zh: "资源代码 \(entry.resourceCode) 已被其他目录使用",
                                       en: "Resource code \(entry.resourceCode) belongs to another entry (\(try other.string("entry_id")))")

@@ -37,9 +37,12 @@ public struct SQLUserRepository: UserRepository {
         }
     }
 
-    public func changePassword(userID: String, passwordHash: String, audit: AuditDraft) async throws {
+    public func changePassword(userID: String, passwordHash: String, keepSessionHash: String?, audit: AuditDraft) async throws {
         try await database.transaction { session in
             try await session.execute("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", userID, passwordHash, Date())
+            // A new password ends every other way in that the old one opened: sessions and login tokens.
+            try await session.execute("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", userID, keepSessionHash ?? "")
+            try await session.execute("UPDATE api_keys SET revoked_at = $2 WHERE user_id = $1 AND kind = 'login' AND revoked_at IS NULL", userID, Date())
             try await AuditTrail.append(audit.about(userID, [:]), in: session)
         }
     }

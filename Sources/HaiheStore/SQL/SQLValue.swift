@@ -99,7 +99,8 @@ public enum StoreError: Error, CustomStringConvertible {
 
     /// True for a unique-constraint violation, which repositories turn into a user-facing conflict.
     public var isUniqueViolation: Bool {
-        if case .sqlite(let code, _, _) = self { return code & 0xFF == 19 }  // SQLITE_CONSTRAINT
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY, not foreign-key or check failures.
+        if case .sqlite(let code, _, _) = self { return code == 2067 || code == 1555 }
         return false
     }
 }

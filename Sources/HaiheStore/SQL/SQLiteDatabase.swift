@@ -113,6 +113,11 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw lastError(rc, sql) }
+        // Bounded: queries whose text varies (paging, several search words) must not grow memory forever.
+        if statements.count >= 512 {
+            for cached in statements.values { sqlite3_finalize(cached) }
+            statements.removeAll()
+        }
         statements[sql] = statement
         return statement
     }
