@@ -69,7 +69,10 @@ struct Registrar {
     /// The one organisation that holds individual citizens; made on first registration.
     func individualsOrganization() async throws -> Organization {
         if let existing = try await store.organizations.list().first(where: { $0.kind == .publicIndividuals }) { return existing }
-        let home = Organization(kind: .publicIndividuals, nameZH: "社会公众（个人用户）", nameEN: "Individual members of the public", creditCode: nil)
+        // A fixed id: two instances registering the first citizens at once collide on the primary key
+        // instead of making two homes, and the loser reads the winner's.
+        let home = Organization(id: Self.individualsOrganizationID, kind: .publicIndividuals, nameZH: "社会公众（个人用户）",
+                                nameEN: "Individual members of the public", creditCode: nil)
         do {
             try await store.organizations.create(home, audit: AuditDraft(actor: nil, action: Action.organizationCreate.rawValue, objectType: "organization"))
         } catch {
@@ -79,6 +82,8 @@ struct Registrar {
         }
         return home
     }
+
+    static let individualsOrganizationID = "00000000-0000-7000-8000-000000000001"
 
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@")
