@@ -10,19 +10,12 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try logging.bootstrap()
-        let store = try await Store.open(storage.location, logger: logger)
-        let migrator = Migrator(database: store.database)
-        let applied: [Int], version: Int
-        do {
-            applied = try await migrator.migrate()
-            version = try await migrator.currentVersion()
-        } catch {
-            await store.close()
-            throw error
+        let (applied, version) = try await withStore(storage, logger: logger, migrate: false) { store in
+            let migrator = Migrator(database: store.database)
+            return (try await migrator.migrate(), try await migrator.currentVersion())
         }
         print(applied.isEmpty
               ? "数据库结构已是最新 / schema up to date: version \(version) (\(storage.location.description))"
               : "已升级 / migrated \(applied.map(String.init).joined(separator: ", ")); schema version \(version) (\(storage.location.description))")
-        await store.close()
     }
 }

@@ -77,7 +77,12 @@ func openMigratedStore(_ storage: StorageOptions, logger: Logger) async throws -
 
 /// Runs `body` with an opened, migrated store and closes it afterwards, whether `body` succeeds or throws.
 func withMigratedStore<R>(_ storage: StorageOptions, logger: Logger, _ body: (Store) async throws -> R) async throws -> R {
-    let store = try await openMigratedStore(storage, logger: logger)
+    try await withStore(storage, logger: logger, migrate: true, body)
+}
+
+/// Runs `body` with an opened store (migrated first when asked) and always closes it.
+func withStore<R>(_ storage: StorageOptions, logger: Logger, migrate: Bool, _ body: (Store) async throws -> R) async throws -> R {
+    let store = migrate ? try await openMigratedStore(storage, logger: logger) : try await Store.open(storage.location, logger: logger)
     do {
         let result = try await body(store)
         await store.close()

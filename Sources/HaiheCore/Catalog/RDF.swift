@@ -37,8 +37,6 @@ public struct RDFGraph: Sendable {
         add(subject, predicate, .literal(Timestamp.format(dateTime), datatype: "xsd:dateTime"))
     }
 
-    public var subjectCount: Int { order.count }
-
     // MARK: Turtle
 
     public func turtle() -> String {

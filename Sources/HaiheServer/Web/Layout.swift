@@ -66,7 +66,3 @@ enum Layout {
         "<input type=\"hidden\" name=\"_csrf\" value=\"\(identity?.csrfToken ?? "")\">"
     }
 }
-
-extension HTML {
-    init(_ optional: HTML?) { self = optional ?? "" }
-}

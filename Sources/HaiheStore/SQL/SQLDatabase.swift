@@ -5,8 +5,6 @@ public enum SQLDialect: String, Sendable {
     case sqlite
     case postgres
 
-    /// The column type for binary data.
-    public var blobType: String { self == .sqlite ? "BLOB" : "BYTEA" }
     /// Appended to a SELECT that must lock the rows it reads until the transaction ends. SQLite needs none:
     /// its write transactions (`BEGIN IMMEDIATE`) already exclude every other writer.
     public var forUpdate: String { self == .sqlite ? "" : " FOR UPDATE" }
