@@ -52,6 +52,8 @@ struct Serve: AsyncParsableCommand {
                     print("演示数据此前已载入 / demo city already loaded; credentials are in \(storage.resolvedDataDirectory)/\(DemoCity.credentialsFileName)")
                 }
             }
+            // Build the catalog index before listening, so the first visitor does not wait for it.
+            try await store.catalog.refreshIndex()
             let nodeKey = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
             let app = buildApplication(store: store, settings: settings, nodeKey: nodeKey, logger: logger)
             print("海河 Haihe listening on http://\(settings.host):\(settings.port) (\(storage.location.description))")

@@ -78,6 +78,28 @@ struct IdentifierTests {
         #expect(abs(parsed.timeIntervalSince(date)) < 0.001)
         #expect(Timestamp.format(date) < Timestamp.format(date.addingTimeInterval(0.5)))
     }
+
+    @Test("the fast reading of stored timestamps agrees with Foundation's ISO 8601 parser, leap days and years before 1970 included, and reads back what it wrote")
+    func storedTimestampsParseExactly() throws {
+        let strategy = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SystemRandomNumberGenerator()
+        let fixed = ["2024-02-29T23:59:59.999Z", "1900-03-01T00:00:00.000Z", "0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.000Z",
+                     "1969-12-31T23:59:59.001Z", "2000-02-29T12:00:00.500Z"]
+        let random = (0..<2_000).map { _ in Timestamp.format(Date(timeIntervalSince1970: Double.random(in: -6e10...2.5e11, using: &generator))) }
+        for text in fixed + random {
+            let fast = try #require(Timestamp.parse(text), "\(text)")
+            // Foundation switches to the Julian calendar before 1582; storage (gmtime) is proleptic Gregorian throughout.
+            if text >= "1600" {
+                let foundation = try strategy.parse(text)
+                #expect(abs(fast.timeIntervalSince(foundation)) < 0.0005, "\(text)")
+            }
+            #expect(Timestamp.format(fast) == text)
+        }
+        // Other ISO 8601 forms still parse through Foundation; garbage does not parse.
+        #expect(Timestamp.parse("2026-12-01T08:00:00Z") != nil)
+        #expect(Timestamp.parse("2026-13-01T08:00:00.000Z") == nil)
+        #expect(Timestamp.parse("2026-1a-01T08:00:00.000Z") == nil)
+    }
 }
 
 @Suite("Organisations, users and passwords")

@@ -190,6 +190,15 @@ struct CatalogTests {
             let binhai = try await listing("government?division=120116")
             #expect((binhai["items"] as? [[String: Any]])?.map { $0["title"] as? String } == ["滨海新区地表水水质监测"])
             try await client.execute(uri: "/api/v1/catalogs/government?domain=nonsense", method: .get, headers: consumer) { #expect($0.status == .badRequest) }
+            let byCode = try await listing("open?sort=code&limit=500")
+            let codes = (byCode["items"] as? [[String: Any]] ?? []).compactMap { $0["resource_code"] as? String }
+            #expect(codes.count == open["total"] as? Int && codes == codes.sorted { $0.lowercased() < $1.lowercased() })
+            let newestFirst = (open["items"] as? [[String: Any]] ?? []).compactMap { $0["published_at"] as? String }
+            #expect(newestFirst == newestFirst.sorted(by: >))
+            let tagged = try await listing("government?keyword=天气")
+            #expect((tagged["total"] as? Int ?? 0) > 0)
+            #expect((tagged["items"] as? [[String: Any]] ?? []).allSatisfy { ($0["keywords"] as? [String])?.contains("天气") == true })
+            try await client.execute(uri: "/api/v1/catalogs/open?sort=-nonsense", method: .get, headers: consumer) { #expect($0.status == .badRequest) }
 
             try await client.execute(uri: "/api/v1/catalogs/open.csv", method: .get, headers: consumer) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)

@@ -133,6 +133,25 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
     case integer, decimal, text, date, datetime, boolean
 }
 
+/// Chinese identifiers a field may hold, each with its own check (Art. 12: data must be true and accurate).
+public enum IdentifierKind: String, Sendable, Codable, CaseIterable {
+    case residentIdentityNumber = "resident_id"   // 公民身份号码 GB 11643
+    case creditCode = "credit_code"               // 统一社会信用代码 GB 32100
+    case mobile                                   // 手机号码
+    case divisionCode = "division_code"           // 行政区划代码 GB/T 2260
+    case postalCode = "postal_code"               // 邮政编码
+
+    public var labelZH: String {
+        switch self {
+        case .residentIdentityNumber: "公民身份号码"
+        case .creditCode: "统一社会信用代码"
+        case .mobile: "手机号码"
+        case .divisionCode: "行政区划代码"
+        case .postalCode: "邮政编码"
+        }
+    }
+}
+
 /// 信息项: one field of the data an entry describes.
 public struct FieldDefinition: Sendable, Codable, Equatable {
     public var name: String
@@ -148,10 +167,24 @@ public struct FieldDefinition: Sendable, Codable, Equatable {
     public var standardCode: String?
     /// Whether the field holds personal information (个人信息).
     public var personalInformation: Bool
+    /// A Chinese identifier the values must be, checked with its check digits.
+    public var identifier: IdentifierKind?
+    /// Inclusive bounds: numbers for integer and decimal fields, `YYYY-MM-DD…` text for dates and date-times.
+    public var minimum: String?
+    public var maximum: String?
+    /// Bounds on the number of characters of a value.
+    public var minLength: Int?
+    public var maxLength: Int?
 
     public init(name: String, labelZH: String, type: FieldType, unit: String? = nil, description: String? = nil, required: Bool = false,
                 uniqueKey: Bool = false, allowedValues: [String]? = nil, pattern: String? = nil, standardCode: String? = nil,
-                personalInformation: Bool = false) {
+                personalInformation: Bool = false, identifier: IdentifierKind? = nil, minimum: String? = nil, maximum: String? = nil,
+                minLength: Int? = nil, maxLength: Int? = nil) {
+        self.identifier = identifier
+        self.minimum = minimum
+        self.maximum = maximum
+        self.minLength = minLength
+        self.maxLength = maxLength
         self.name = name
         self.labelZH = labelZH
         self.type = type

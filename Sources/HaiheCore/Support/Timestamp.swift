@@ -28,11 +28,42 @@ public enum Timestamp {
     }
 
     public static func parse(_ text: String) -> Date? {
+        if let date = parseStored(text) { return date }
         if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash)
             .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)) {
             return date
         }
         return try? Date(text, strategy: .iso8601)
+    }
+
+    /// The stored form (`YYYY-MM-DDTHH:MM:SS.mmmZ`, exactly 24 bytes) read digit by digit: every row read parses
+    /// several of these, and Foundation's ISO 8601 parser costs about ten times as much.
+    static func parseStored(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { b -> Date? in
+            guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A else { return nil }
+            func number(_ from: Int, _ length: Int) -> Int64? {
+                var value: Int64 = 0
+                for i in from..<(from + length) {
+                    let digit = Int64(b[i]) - 48
+                    guard digit >= 0, digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                  let minute = number(14, 2), let second = number(17, 2), let millis = number(20, 3),
+                  (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            // Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+            let y = month <= 2 ? year - 1 : year
+            let era = y.floorDiv(400)
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            let totalMillis = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+            return Date(timeIntervalSince1970: Double(totalMillis) / 1000)
+        }
     }
 }
 

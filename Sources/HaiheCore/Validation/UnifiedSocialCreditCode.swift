@@ -6,24 +6,39 @@ public enum UnifiedSocialCreditCode {
     static let alphabet: [Character] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
     static let values: [Character: Int] = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, $0) })
+    /// Byte → value in the symbol set, -1 for bytes outside it.
+    static let byteValues: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (value, symbol) in alphabet.enumerated() { table[Int(symbol.asciiValue!)] = Int8(value) }
+        return table
+    }()
 
     /// The check character for the first 17 characters, or nil when they hold a symbol outside the set.
     public static func checkCharacter(for first17: some StringProtocol) -> Character? {
-        let chars = Array(first17)
-        guard chars.count == 17 else { return nil }
+        var text = String(first17)
+        return text.withUTF8 { b in b.count == 17 ? check(b).map { alphabet[$0] } : nil }
+    }
+
+    /// The value of the check character for the first 17 bytes.
+    static func check(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         var sum = 0
-        for (i, c) in chars.enumerated() {
-            guard let v = values[c] else { return nil }
-            sum += v * weights[i]
+        for i in 0..<17 {
+            let value = Int(byteValues[Int(b[i])])
+            guard value >= 0 else { return nil }
+            sum += value * weights[i]
         }
-        let check = (31 - sum % 31) % 31
-        return alphabet[check]
+        return (31 - sum % 31) % 31
     }
 
     public static func isValid(_ code: String) -> Bool {
-        let chars = Array(code)
-        guard chars.count == 18, let expected = checkCharacter(for: String(chars[0..<17])) else { return false }
-        return chars[17] == expected
+        var code = code
+        return code.withUTF8 { isValid(utf8: $0) }
+    }
+
+    /// The same check on UTF-8 bytes, for ingest.
+    public static func isValid(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == 18, let expected = check(b) else { return false }
+        return Int(byteValues[Int(b[17])]) == expected
     }
 
     /// Why `code` is not a valid code, in both languages, or nil when it is valid.

@@ -50,11 +50,9 @@ struct CKANAPI: Sendable {
             return ["ckan_version": "2.10.0", "site_title": "海河 Haihe 天津市政务数据开放平台", "site_description": "Tianjin open government data",
                     "site_url": "", "locale_default": "zh_Hans_CN", "extensions": ["haihe"]] as [String: Any]
         case "package_list":
-            let entries = try await allOpen()
-            let names = entries.map(Self.packageName).sorted()
-            let offset = min(max(Self.int(params["offset"]) ?? 0, 0), names.count)
-            let limit = min(max(Self.int(params["limit"]) ?? names.count, 0), names.count)
-            return Array(names.dropFirst(offset).prefix(limit))
+            let offset = max(Self.int(params["offset"]) ?? 0, 0)
+            let limit = Self.int(params["limit"]).map { max($0, 0) }
+            return try await store.catalog.resourceCodes(in: .open, limit: limit, offset: offset).map { $0.lowercased() }
         case "package_show":
             guard let id = params["id"] as? String ?? params["name_or_id"] as? String else { throw Self.missing("id") }
             guard let entry = try await findOpen(id) else { throw Failure(type: "Not Found Error", message: "Not found", status: .notFound) }
@@ -75,17 +73,21 @@ struct CKANAPI: Sendable {
             if params["include_datasets"].map(Self.bool) ?? false {
                 let names = try await organizationMap()
                 var packages: [Any] = []
-                for entry in try await allOpen() where entry.providerID == organization.id { packages.append(try await package(entry, organizations: names, baseURL: baseURL)) }
+                var query = CatalogQuery(catalog: .open, providerID: organization.id, sort: CatalogSort(.code, descending: false), limit: 500)
+                while true {
+                    let page = try await store.catalog.list(query)
+                    for entry in page.entries { packages.append(try await package(entry, organizations: names, baseURL: baseURL)) }
+                    if page.entries.count < query.limit || packages.count >= 1_000 { break }
+                    query.offset += query.limit
+                }
                 result["packages"] = packages
             }
             return result
         case "tag_list":
-            var tags = Set<String>()
-            for entry in try await allOpen() { tags.formUnion(entry.keywords) }
             let query = (params["query"] as? String)?.lowercased()
-            return tags.filter { query == nil || $0.lowercased().contains(query!) }.sorted()
+            return try await openFacets()["keyword", default: [:]].keys.filter { query == nil || $0.lowercased().contains(query!) }.sorted()
         case "group_list":
-            return Set(try await allOpen().map(\.domain.rawValue)).sorted()
+            return try await openFacets()["domain", default: [:]].keys.sorted()
         default:
             throw Failure(type: "Not Found Error", message: "Action name not known: \(name)", status: .badRequest)
         }
@@ -94,46 +96,46 @@ struct CKANAPI: Sendable {
     // MARK: package_search
 
     func search(_ params: [String: Any], baseURL: String) async throws -> [String: Any] {
-        var entries = try await allOpen()
         let organizations = try await organizationMap()
-        if let q = (params["q"] as? String)?.trimmingCharacters(in: .whitespaces), !q.isEmpty, q != "*:*" {
-            let ids = Set(try await store.catalog.list(CatalogQuery(catalog: .open, text: q, limit: 500)).entries.map(\.id))
-            var matched = ids
-            var offset = 500
-            while matched.count == offset {
-                let more = try await store.catalog.list(CatalogQuery(catalog: .open, text: q, limit: 500, offset: offset)).entries.map(\.id)
-                matched.formUnion(more)
-                offset += 500
-                if more.isEmpty { break }
-            }
-            entries = entries.filter { matched.contains($0.id) }
-        }
+        var query = CatalogQuery(catalog: .open)
+        if let q = (params["q"] as? String)?.trimmingCharacters(in: .whitespaces), !q.isEmpty, q != "*:*" { query.text = q }
+        var matchesNothing = false
         for (field, value) in Self.filterQuery(params["fq"] as? String ?? "") {
-            entries = entries.filter { entry in
-                switch field {
-                case "organization", "owner_org": return organizations[entry.providerID].map { Self.organizationName($0) == value || $0.id == value } ?? false
-                case "tags": return entry.keywords.contains(value)
-                case "res_format": return entry.formats.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
-                case "groups": return entry.domain.rawValue == value
-                case "name": return Self.packageName(entry) == value
-                default: return true
-                }
+            switch field {
+            case "organization", "owner_org":
+                let organization = organizations.values.first { Self.organizationName($0) == value || $0.id == value }
+                if let organization { query.providerID = organization.id } else { matchesNothing = true }
+            case "tags": query.keyword = value
+            case "res_format": query.format = value
+            case "groups": if let domain = Domain(rawValue: value) { query.domain = domain } else { matchesNothing = true }
+            case "name": query.resourceCode = value
+            default: break
             }
         }
         let sort = (params["sort"] as? String ?? "score desc, metadata_modified desc").lowercased()
-        if sort.hasPrefix("title_string") || sort.hasPrefix("title") {
-            entries.sort { sort.contains("desc") ? $0.title > $1.title : $0.title < $1.title }
+        let descending = sort.split(separator: ",").first.map { $0.contains("desc") } ?? true
+        if sort.hasPrefix("title") {
+            query.sort = CatalogSort(.title, descending: descending)
         } else if sort.hasPrefix("metadata_created") {
-            entries.sort { sort.contains("asc") ? $0.createdAt < $1.createdAt : $0.createdAt > $1.createdAt }
+            query.sort = CatalogSort(.created, descending: descending)
         } else if sort.hasPrefix("name") {
-            entries.sort { sort.contains("desc") ? Self.packageName($0) > Self.packageName($1) : Self.packageName($0) < Self.packageName($1) }
+            query.sort = CatalogSort(.code, descending: descending)
         } else {
-            entries.sort { sort.contains("asc") && sort.hasPrefix("metadata_modified") ? $0.updatedAt < $1.updatedAt : $0.updatedAt > $1.updatedAt }
+            // CKAN's default is relevance, then last modified; Haihe ranks by last modified.
+            query.sort = CatalogSort(.modified, descending: sort.hasPrefix("metadata_modified") ? descending : true)
         }
         let rows = min(max(Self.int(params["rows"]) ?? 10, 0), 1000)
-        let start = max(Self.int(params["start"]) ?? 0, 0)
+        query.offset = max(Self.int(params["start"]) ?? 0, 0)
+        query.limit = max(1, min(rows, 500))
+        var page = matchesNothing ? CatalogPage(entries: [], total: 0, facets: [:]) : try await store.catalog.list(query)
+        var entries = page.entries
+        while !matchesNothing, entries.count < rows, page.entries.count == query.limit {
+            query.offset += query.limit
+            page = try await store.catalog.list(query)
+            entries += page.entries
+        }
         var results: [Any] = []
-        for entry in entries.dropFirst(start).prefix(rows) { results.append(try await package(entry, organizations: organizations, baseURL: baseURL)) }
+        for entry in entries.prefix(rows) { results.append(try await package(entry, organizations: organizations, baseURL: baseURL)) }
 
         var facetFields: [String] = []
         if let text = params["facet.field"] as? String, let data = text.data(using: .utf8) {
@@ -147,27 +149,26 @@ struct CKANAPI: Sendable {
         for field in facetFields {
             var counts: [String: Int] = [:]
             var titles: [String: String] = [:]
-            for entry in entries {
-                switch field {
-                case "organization":
-                    if let organization = organizations[entry.providerID] {
-                        counts[Self.organizationName(organization), default: 0] += 1
-                        titles[Self.organizationName(organization)] = organization.nameZH
-                    }
-                case "tags": for tag in entry.keywords { counts[tag, default: 0] += 1 }
-                case "res_format": for format in entry.formats { counts[format, default: 0] += 1 }
-                case "groups":
-                    counts[entry.domain.rawValue, default: 0] += 1
-                    titles[entry.domain.rawValue] = entry.domain.labelZH
-                case "license_id": counts["cc-by-4.0", default: 0] += 1
-                default: break
+            switch field {
+            case "organization":
+                for (id, count) in page.facets["provider_id", default: [:]] {
+                    guard let organization = organizations[id] else { continue }
+                    counts[Self.organizationName(organization)] = count
+                    titles[Self.organizationName(organization)] = organization.nameZH
                 }
+            case "tags": counts = page.facets["keyword"] ?? [:]
+            case "res_format": counts = page.facets["format"] ?? [:]
+            case "groups":
+                counts = page.facets["domain"] ?? [:]
+                for key in counts.keys { titles[key] = Domain(rawValue: key)?.labelZH }
+            case "license_id": if page.total > 0 { counts["cc-by-4.0"] = page.total }
+            default: break
             }
             let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(facetLimit < 0 ? Int.max : facetLimit)
             facets[field] = Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })
             searchFacets[field] = ["title": field, "items": top.map { ["name": $0.key, "display_name": titles[$0.key] ?? $0.key, "count": $0.value] }]
         }
-        return ["count": entries.count, "sort": sort, "results": results, "facets": facets, "search_facets": searchFacets]
+        return ["count": page.total, "sort": sort, "results": results, "facets": facets, "search_facets": searchFacets]
     }
 
     /// `fq` in the forms CKAN clients send: `organization:name tags:"a b" +res_format:CSV`, joined by spaces or AND.
@@ -196,15 +197,21 @@ struct CKANAPI: Sendable {
 
     // MARK: Mapping
 
+    /// Every entry of the open catalog (the DCAT catalog document lists them all).
     func allOpen() async throws -> [CatalogEntry] {
         var entries: [CatalogEntry] = []
-        var query = CatalogQuery(catalog: .open, limit: 500)
+        var query = CatalogQuery(catalog: .open, sort: CatalogSort(.code, descending: false), limit: 500)
         while true {
             let page = try await store.catalog.list(query)
             entries += page.entries
             if page.entries.count < query.limit { return entries }
             query.offset += query.limit
         }
+    }
+
+    /// Facet counts over the whole open catalog (tags, groups, organisations) without reading any entry.
+    func openFacets() async throws -> [String: [String: Int]] {
+        try await store.catalog.list(CatalogQuery(catalog: .open, limit: 1)).facets
     }
 
     func findOpen(_ idOrName: String) async throws -> CatalogEntry? {
@@ -216,7 +223,7 @@ struct CKANAPI: Sendable {
     }
 
     func publishingOrganizations() async throws -> [(Organization, Int)] {
-        let counts = Dictionary(grouping: try await allOpen(), by: \.providerID).mapValues(\.count)
+        let counts = try await openFacets()["provider_id", default: [:]]
         return try await store.organizations.list().compactMap { organization in counts[organization.id].map { (organization, $0) } }
     }
 

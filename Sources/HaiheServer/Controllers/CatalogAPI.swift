@@ -23,11 +23,17 @@ struct CatalogAPI: Sendable {
         var pattern: String?
         var standardCode: String?
         var personalInformation: Bool?
+        var identifier: IdentifierKind?
+        var minimum: String?
+        var maximum: String?
+        var minLength: Int?
+        var maxLength: Int?
 
         var definition: FieldDefinition {
             FieldDefinition(name: name, labelZH: labelZh, type: type, unit: unit, description: description, required: required ?? false,
                             uniqueKey: uniqueKey ?? false, allowedValues: allowedValues, pattern: pattern, standardCode: standardCode,
-                            personalInformation: personalInformation ?? false)
+                            personalInformation: personalInformation ?? false, identifier: identifier, minimum: minimum, maximum: maximum,
+                            minLength: minLength, maxLength: maxLength)
         }
     }
 
@@ -272,9 +278,18 @@ struct CatalogAPI: Sendable {
             }
             return parsed
         }
+        var sort: CatalogSort?
+        if let value = text("sort") {
+            // `title` ascending, `-published` descending (the JSON:API convention).
+            guard let key = CatalogSort.Key(rawValue: value.hasPrefix("-") ? String(value.dropFirst()) : value) else {
+                throw HaiheError.invalid("catalog.sort", zh: "排序方式 \(value) 无效", en: "Sort \(value) is not one of \(CatalogSort.Key.allCases.map(\.rawValue))")
+            }
+            sort = CatalogSort(key, descending: value.hasPrefix("-"))
+        }
         return CatalogQuery(catalog: catalog, providerID: text("provider_id"), divisionCode: text("division"), domain: try parse("domain", Domain.self),
                             shareType: try parse("share_type", ShareType.self), openType: try parse("open_type", OpenType.self),
-                            format: text("format"), updateFrequency: try parse("update_frequency", UpdateFrequency.self), text: text("q"),
+                            format: text("format"), updateFrequency: try parse("update_frequency", UpdateFrequency.self), keyword: text("keyword"),
+                            text: text("q"), sort: sort,
                             limit: min(max(Int(text("limit") ?? "") ?? 20, 1), 500), offset: min(max(Int(text("offset") ?? "") ?? 0, 0), 100_000_000))
     }
 

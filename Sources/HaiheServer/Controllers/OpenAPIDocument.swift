@@ -1,4 +1,5 @@
 import Foundation
+import HaiheStore
 import Hummingbird
 
 /// The OpenAPI 3.1 description of the JSON API, served at `/openapi.json`. Written as data next to the routes;
@@ -59,7 +60,9 @@ enum OpenAPIDocument {
         query("domain", "Domain", schema: string(values: ["credit", "transport", "medical", "employment", "social_security", "education", "environment", "meteorology", "enterprise_registration", "public_security", "urban_planning", "energy", "culture", "agriculture", "other"])),
         query("share_type", "Share type", schema: string(values: ["unconditional", "conditional", "not_shared"])),
         query("open_type", "Open type", schema: string(values: ["unconditional", "conditional", "not_open"])),
-        query("format", "File format, e.g. CSV"), query("update_frequency", "Update frequency"),
+        query("format", "File format, e.g. CSV"), query("update_frequency", "Update frequency"), query("keyword", "An exact keyword"),
+        query("sort", "Order: published, modified, created, title or code; a leading - for descending (default -published)",
+              schema: string(values: CatalogSort.Key.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] })),
         query("limit", "Page size (1–500, default 20)", schema: integer), query("offset", "Offset", schema: integer),
     ] }
 

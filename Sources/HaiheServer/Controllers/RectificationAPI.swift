@@ -33,7 +33,7 @@ struct RectificationAPI: Sendable {
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
         router.route(.get, "/api/v1/catalog/overdue", .catalogOversee, guard: `guard`) { _, context -> Response in
-            try jsonResponse(try await store.rectification.overdueReport(catalog: store.catalog, organizations: store.organizations), context: context)
+            try jsonResponse(try await store.rectification.overdueReport(organizations: store.organizations), context: context)
         }
 
         router.route(.post, "/api/v1/rectification-orders", .rectificationIssue, guard: `guard`) { request, context -> EditedResponse<OrderView> in

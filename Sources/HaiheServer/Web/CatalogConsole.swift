@@ -104,7 +104,7 @@ struct CatalogConsole: Sendable {
         }
 
         web.route(.get, "/console/catalog/overdue", .catalogOversee, guard: `guard`) { _, context -> HTML in
-            let report = try await store.rectification.overdueReport(catalog: store.catalog, organizations: store.organizations)
+            let report = try await store.rectification.overdueReport(organizations: store.organizations)
             let organizations = try await names()
             let mayIssue = AccessPolicy.decide(context.identity?.subject, .rectificationIssue).isAllowed
             func issueForm(_ organizationID: String, entryID: String?, kind: RectificationOrder.Kind, reason: String) -> HTML {

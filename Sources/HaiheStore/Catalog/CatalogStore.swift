@@ -19,6 +19,17 @@ public enum CityCatalog: String, Sendable, CaseIterable {
     }
 }
 
+extension CityCatalog {
+    /// The SQL condition, after `status = 'published'`, that makes a published version a member of this catalog.
+    var membership: String {
+        switch self {
+        case .government: ""
+        case .sharing: " AND share_type <> 'not_shared'"
+        case .open: " AND open_type <> 'not_open'"
+        }
+    }
+}
+
 /// What to list: a city catalog (published entries only) or the working list of versions.
 public struct CatalogQuery: Sendable, Equatable {
     public var catalog: CityCatalog?
@@ -30,14 +41,20 @@ public struct CatalogQuery: Sendable, Equatable {
     public var openType: OpenType?
     public var format: String?
     public var updateFrequency: UpdateFrequency?
+    /// An exact keyword (CKAN's tags).
+    public var keyword: String?
+    public var resourceCode: String?
     /// Full text over title, summary, keywords, subject, field labels and the provider's name; Chinese or English.
     public var text: String?
+    /// Nil: newest published first in a city catalog, last modified first in the working list.
+    public var sort: CatalogSort?
     public var limit: Int
     public var offset: Int
 
     public init(catalog: CityCatalog? = nil, statuses: [EntryStatus]? = nil, providerID: String? = nil, divisionCode: String? = nil,
                 domain: Domain? = nil, shareType: ShareType? = nil, openType: OpenType? = nil, format: String? = nil,
-                updateFrequency: UpdateFrequency? = nil, text: String? = nil, limit: Int = 20, offset: Int = 0) {
+                updateFrequency: UpdateFrequency? = nil, keyword: String? = nil, resourceCode: String? = nil, text: String? = nil,
+                sort: CatalogSort? = nil, limit: Int = 20, offset: Int = 0) {
         self.catalog = catalog
         self.statuses = statuses
         self.providerID = providerID
@@ -47,17 +64,51 @@ public struct CatalogQuery: Sendable, Equatable {
         self.openType = openType
         self.format = format
         self.updateFrequency = updateFrequency
+        self.keyword = keyword
+        self.resourceCode = resourceCode
         self.text = text
+        self.sort = sort
         self.limit = limit
         self.offset = offset
+    }
+}
+
+/// The order of a catalog listing; ties are broken by version id so pages never overlap.
+public struct CatalogSort: Sendable, Equatable {
+    public enum Key: String, Sendable, CaseIterable {
+        case published, modified, created, title, code
+
+        var column: String {
+            switch self {
+            case .published: "published_at"
+            case .modified: "updated_at"
+            case .created: "created_at"
+            case .title: "title"
+            case .code: "resource_code"
+            }
+        }
+    }
+
+    public var key: Key
+    public var descending: Bool
+
+    public init(_ key: Key, descending: Bool) {
+        self.key = key
+        self.descending = descending
     }
 }
 
 public struct CatalogPage: Sendable {
     public var entries: [CatalogEntry]
     public var total: Int
-    /// Counts per value of domain, provider_id, share_type, open_type, format, over the whole result.
+    /// Counts per value of domain, provider_id, share_type, open_type, update_frequency, format and keyword over the whole result.
     public var facets: [String: [String: Int]]
+
+    public init(entries: [CatalogEntry], total: Int, facets: [String: [String: Int]]) {
+        self.entries = entries
+        self.total = total
+        self.facets = facets
+    }
 }
 
 /// A legal basis filed with the regulator when a conditional or "not" entry was submitted (备案, Art. 16).
@@ -75,6 +126,8 @@ public struct LegalBasisFiling: Sendable, Codable, Equatable {
 /// Catalog entries, their versions and lifecycle, the three city catalogs, and legal-basis filings.
 public struct CatalogStore: Sendable {
     let database: any SQLDatabase
+    /// Shared by every copy of this store value: one index per process and database.
+    let index = PublishedCatalogIndex()
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -192,11 +245,7 @@ public struct CatalogStore: Sendable {
 
     /// The version in force of an entry in a city catalog, by entry id, version id or resource code.
     public func findPublished(_ idOrCode: String, in catalog: CityCatalog) async throws -> CatalogEntry? {
-        let membership = switch catalog {
-        case .government: ""
-        case .sharing: " AND share_type <> 'not_shared'"
-        case .open: " AND open_type <> 'not_open'"
-        }
+        let membership = catalog.membership
         return try await database.read {
             try await $0.first("SELECT document FROM catalog_entries WHERE status = 'published'\(membership) AND (entry_id = $1 OR id = $1 OR resource_code = $1)", idOrCode)
         }.map(Self.decode)
@@ -228,19 +277,86 @@ public struct CatalogStore: Sendable {
         return DuplicateCollection.warnings(for: fields, providerID: providerID, against: published)
     }
 
-    /// Lists entries with the total and facet counts over the whole result.
+    /// Lists entries with the total and facet counts over the whole result: a city catalog from the in-memory index of
+    /// published versions, the working list (any status, for the console) from SQL.
     public func list(_ query: CatalogQuery) async throws -> CatalogPage {
+        let limit = max(1, min(query.limit, 500)), offset = max(0, min(query.offset, 1_000_000))
+        guard let catalog = query.catalog else { return try await listVersions(query, limit: limit, offset: offset) }
+        try await refreshIndex()
+        var providerIDs: Set<String>?
+        if let provider = query.providerID { providerIDs = [provider] }
+        if let division = query.divisionCode {
+            let inDivision = Set(try await database.read {
+                try await $0.query("SELECT id FROM organizations WHERE division_code = $1", division)
+            }.map { try $0.string("id") })
+            providerIDs = providerIDs.map { $0.intersection(inDivision) } ?? inDivision
+        }
+        let result = index.search(PublishedCatalogIndex.Query(
+            catalog: catalog, providerIDs: providerIDs, domain: query.domain?.rawValue, shareType: query.shareType?.rawValue,
+            openType: query.openType?.rawValue, updateFrequency: query.updateFrequency?.rawValue, format: query.format?.uppercased(),
+            keyword: query.keyword, resourceCode: query.resourceCode, words: Self.searchWords(query.text),
+            sort: query.sort ?? CatalogSort(.published, descending: true), limit: limit, offset: offset))
+        return CatalogPage(entries: try await versions(result.versionIDs), total: result.total, facets: result.facets)
+    }
+
+    /// The resource codes of a city catalog's entries in code order (CKAN's `package_list`), without reading the entries.
+    public func resourceCodes(in catalog: CityCatalog, limit: Int?, offset: Int) async throws -> [String] {
+        let membership = catalog.membership
+        let bounds = (limit.map { " LIMIT \(min($0, 1_000_000))" } ?? " LIMIT 1000000") + " OFFSET \(min(offset, 1_000_000))"
+        return try await database.read {
+            try await $0.query("SELECT resource_code FROM catalog_entries WHERE status = 'published'\(membership) ORDER BY lower(resource_code), id\(bounds)")
+        }.map { try $0.string("resource_code") }
+    }
+
+    /// The query text as the search matches it: lower-cased words, each a substring of the entry's search text.
+    static func searchWords(_ text: String?) -> [String] {
+        (text ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
+    /// The given versions, in the given order.
+    func versions(_ ids: [String]) async throws -> [CatalogEntry] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = ids.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let byID = Dictionary(uniqueKeysWithValues: try await database.read {
+            try await $0.query("SELECT document FROM catalog_entries WHERE id IN (\(placeholders))", ids.map { SQLValue.text($0) })
+        }.map(Self.decode).map { ($0.id, $0) })
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// Applies to the index every row written since it last looked (see `PublishedCatalogIndex`). Every catalog
+    /// query does this first; the server also calls it once before listening, to build the index.
+    public func refreshIndex() async throws {
+        let seen = index.appliedSequence
+        let rows = try await database.read { session -> [SQLRow] in
+            guard let latest = try await session.scalarInt("SELECT value FROM catalog_sequence WHERE id = 1"), latest > seen else { return [] }
+            return try await session.query("""
+                SELECT id, entry_id, change_seq, status, provider_id, resource_code, title, domain, share_type, open_type, update_frequency,
+                       formats, keywords, search_text, published_at, created_at, updated_at, CASE WHEN keywords IS NULL THEN document END AS document
+                FROM catalog_entries WHERE change_seq > $1
+                """, seen)
+        }
+        guard !rows.isEmpty else { return }
+        func millis(_ row: SQLRow, _ column: String) -> Int64 { row.optionalDate(column).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0 }
+        index.apply(try rows.map { row in
+            // Rows written before keywords had their own column carry them only in the document.
+            let keywords = try row.optionalString("keywords").map(Self.splitKeywords) ?? Self.decode(row).keywords
+            return PublishedCatalogIndex.Row(
+                versionID: try row.string("id"), entryID: try row.string("entry_id"), changeSequence: Int64(try row.int("change_seq")),
+                isPublished: try row.string("status") == EntryStatus.published.rawValue, providerID: try row.string("provider_id"),
+                resourceCode: try row.string("resource_code"), title: try row.string("title"), domain: try row.string("domain"),
+                shareType: try row.string("share_type"), openType: try row.string("open_type"), updateFrequency: try row.string("update_frequency"),
+                formats: try row.string("formats").split(separator: ",").map(String.init), keywords: keywords,
+                searchText: try row.string("search_text"), publishedAt: millis(row, "published_at"), createdAt: millis(row, "created_at"),
+                updatedAt: millis(row, "updated_at"))
+        })
+    }
+
+    /// The working list of versions in any status (a department's own catalog, the review queue), straight from SQL.
+    func listVersions(_ query: CatalogQuery, limit: Int, offset: Int) async throws -> CatalogPage {
         var conditions: [String] = []
         var binds: [SQLValue] = []
         func bind(_ value: SQLValue) -> String { binds.append(value); return "$\(binds.count)" }
-        if let catalog = query.catalog {
-            conditions.append("status = 'published'")
-            switch catalog {
-            case .government: break
-            case .sharing: conditions.append("share_type <> 'not_shared'")
-            case .open: conditions.append("open_type <> 'not_open'")
-            }
-        } else if let statuses = query.statuses, !statuses.isEmpty {
+        if let statuses = query.statuses, !statuses.isEmpty {
             conditions.append("status IN (\(statuses.map { bind(.text($0.rawValue)) }.joined(separator: ", ")))")
         }
         if let provider = query.providerID { conditions.append("provider_id = \(bind(.text(provider)))") }
@@ -251,20 +367,21 @@ public struct CatalogStore: Sendable {
         if let share = query.shareType { conditions.append("share_type = \(bind(.text(share.rawValue)))") }
         if let open = query.openType { conditions.append("open_type = \(bind(.text(open.rawValue)))") }
         if let frequency = query.updateFrequency { conditions.append("update_frequency = \(bind(.text(frequency.rawValue)))") }
-        if let format = query.format { conditions.append("formats LIKE \(bind(.text("%," + format.uppercased() + ",%")))") }
-        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            // Substring match: Chinese has no spaces between words, so "企业" must find "企业登记信息".
-            for word in text.lowercased().split(separator: " ") {
-                conditions.append("search_text LIKE \(bind(.text("%" + Self.escapeLike(String(word)) + "%"))) ESCAPE '\\'")
-            }
+        if let format = query.format { conditions.append("formats LIKE \(bind(.text("%," + Self.escapeLike(format.uppercased()) + ",%"))) ESCAPE '\\'") }
+        if let keyword = query.keyword {
+            conditions.append("keywords LIKE \(bind(.text("%" + Self.keywordSeparator + Self.escapeLike(keyword) + Self.keywordSeparator + "%"))) ESCAPE '\\'")
+        }
+        if let code = query.resourceCode { conditions.append("lower(resource_code) = \(bind(.text(code.lowercased())))") }
+        for word in Self.searchWords(query.text) {
+            conditions.append("search_text LIKE \(bind(.text("%" + Self.escapeLike(word) + "%"))) ESCAPE '\\'")
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let limit = max(1, min(query.limit, 500)), offset = max(0, query.offset)
+        let sort = query.sort ?? CatalogSort(.modified, descending: true)
+        let direction = sort.descending ? "DESC" : "ASC"
         return try await database.read { session in
             let rows = try await session.query(
-                "SELECT document FROM catalog_entries\(whereClause) ORDER BY \(query.catalog == nil ? "updated_at" : "published_at") DESC, id DESC LIMIT \(limit) OFFSET \(offset)", binds)
-            // One aggregate over the facet columns, grouped in the order of the covering index so the database
-            // streams it without sorting; the few combination rows are folded into every facet and the total.
+                "SELECT document FROM catalog_entries\(whereClause) ORDER BY \(sort.key.column) \(direction), id \(direction) LIMIT \(limit) OFFSET \(offset)", binds)
+            // One aggregate over the facet columns; the few combination rows are folded into every facet and the total.
             let columns = ["share_type", "open_type", "domain", "provider_id", "update_frequency", "formats"]
             var facets: [String: [String: Int]] = Dictionary(uniqueKeysWithValues: (columns.dropLast() + ["format"]).map { ($0, [:]) })
             var total = 0
@@ -281,7 +398,8 @@ public struct CatalogStore: Sendable {
                     }
                 }
             }
-            return CatalogPage(entries: try rows.map(Self.decode), total: total, facets: facets)
+            let entries = try rows.map(Self.decode)
+            return CatalogPage(entries: entries, total: total, facets: facets)
         }
     }
 
@@ -344,10 +462,11 @@ public struct CatalogStore: Sendable {
             e.shareType.rawValue, e.openType.rawValue, e.updateFrequency.rawValue, e.securityGrade.rawValue,
             "," + e.formats.map { $0.uppercased() }.joined(separator: ",") + ",", searchText,
             String(decoding: try encoder.encode(e), as: UTF8.self), e.createdAt, e.updatedAt, e.publishedAt, e.dataUpdatedAt,
+            joinKeywords(e.keywords), try await nextChangeSequence(in: session),
         ]
         let columns = ["id", "entry_id", "version", "status", "provider_id", "resource_code", "title", "domain", "resource_type", "share_type",
                        "open_type", "update_frequency", "security_grade", "formats", "search_text", "document", "created_at", "updated_at",
-                       "published_at", "data_updated_at"]
+                       "published_at", "data_updated_at", "keywords", "change_seq"]
         if replacing {
             let assignments = columns.enumerated().dropFirst().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
             try await session.execute("UPDATE catalog_entries SET \(assignments) WHERE id = $1", values.map(\.sqlValue))
@@ -360,8 +479,27 @@ public struct CatalogStore: Sendable {
     /// Rewrites the lifecycle columns and the document of an existing version.
     static func write(_ e: CatalogEntry, in session: any SQLSession) async throws {
         try await session.execute(
-            "UPDATE catalog_entries SET status = $2, document = $3, updated_at = $4, published_at = $5, data_updated_at = $6 WHERE id = $1",
-            e.id, e.status.rawValue, String(decoding: try encoder.encode(e), as: UTF8.self), e.updatedAt, e.publishedAt, e.dataUpdatedAt)
+            "UPDATE catalog_entries SET status = $2, document = $3, updated_at = $4, published_at = $5, data_updated_at = $6, change_seq = $7 WHERE id = $1",
+            e.id, e.status.rawValue, String(decoding: try encoder.encode(e), as: UTF8.self), e.updatedAt, e.publishedAt, e.dataUpdatedAt,
+            try await nextChangeSequence(in: session))
+    }
+
+    /// The next value of the catalog's change sequence. The row stays locked until the caller's transaction ends, so
+    /// sequence values become visible in order and the index never misses a change (see `PublishedCatalogIndex`).
+    static func nextChangeSequence(in session: any SQLSession) async throws -> Int64 {
+        guard let value = try await session.scalarInt("UPDATE catalog_sequence SET value = value + 1 WHERE id = 1 RETURNING value") else {
+            throw StoreError.connection("catalog_sequence row missing (migration 5 not applied)")
+        }
+        return Int64(value)
+    }
+
+    /// Keywords in their own column, each wrapped in a separator no keyword contains, so `LIKE '%␟word␟%'` matches whole keywords.
+    static let keywordSeparator = "\u{1F}"
+    static func joinKeywords(_ keywords: [String]) -> String {
+        keywordSeparator + keywords.map { $0.replacingOccurrences(of: keywordSeparator, with: " ") }.joined(separator: keywordSeparator) + keywordSeparator
+    }
+    static func splitKeywords(_ text: String) -> [String] {
+        text.split(separator: Character(keywordSeparator)).map(String.init)
     }
 
     static func decode(_ row: SQLRow) throws -> CatalogEntry {

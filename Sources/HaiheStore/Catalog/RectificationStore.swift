@@ -59,15 +59,10 @@ public struct RectificationStore: Sendable {
     }
 
     /// Published entries whose data is late, and duty-bearing organisations with no confirmed catalog.
-    public func overdueReport(catalog: CatalogStore, organizations: any OrganizationRepository, at time: Date = Date()) async throws -> OverdueReport {
-        var published: [CatalogEntry] = []
-        var query = CatalogQuery(catalog: .government, limit: 500)
-        while true {
-            let page = try await catalog.list(query)
-            published += page.entries
-            if page.entries.count < query.limit { break }
-            query.offset += query.limit
-        }
+    public func overdueReport(organizations: any OrganizationRepository, at time: Date = Date()) async throws -> OverdueReport {
+        let published = try await database.read {
+            try await $0.query("SELECT document FROM catalog_entries WHERE status = 'published'")
+        }.map(CatalogStore.decode)
         let catalogued = Set(try await database.read { session in
             try await session.query("SELECT DISTINCT provider_id FROM catalog_entries WHERE status IN ('confirmed', 'published')")
         }.map { try $0.string("provider_id") })

@@ -202,5 +202,17 @@ public enum Migrations {
                 "CREATE INDEX rectification_orders_organization ON rectification_orders(organization_id, status)",
             ]
         },
+        Migration(version: 5, name: "catalog change sequence for the in-memory catalog index") { _ in
+            [
+                // Rows from before this migration keep 0, which the index's first load (everything above -1) reads.
+                "CREATE TABLE catalog_sequence (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)",
+                "INSERT INTO catalog_sequence (id, value) VALUES (1, 0)",
+                "ALTER TABLE catalog_entries ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE catalog_entries ADD COLUMN keywords TEXT",
+                "CREATE INDEX catalog_entries_change ON catalog_entries(change_seq)",
+                // City-catalog facets are counted by the index now; the working list filters by provider or status.
+                "DROP INDEX catalog_entries_facets",
+            ]
+        },
     ]
 }
