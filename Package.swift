@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "haihe", targets: ["haihe"]),
         .executable(name: "catalog-benchmark", targets: ["CatalogBenchmark"]),
+        .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -61,7 +62,9 @@ let package = Package(
             ]
         ),
         // Benchmarks: run with `swift run -c release catalog-benchmark`; see README "Benchmarks".
-        .executableTarget(name: "CatalogBenchmark", dependencies: ["HaiheCore", "HaiheStore"], path: "benchmarks/catalog"),
+        .target(name: "BenchmarkSupport", path: "benchmarks/support"),
+        .executableTarget(name: "CatalogBenchmark", dependencies: ["HaiheCore", "HaiheStore", "BenchmarkSupport"], path: "benchmarks/catalog"),
+        .executableTarget(name: "IngestBenchmark", dependencies: ["HaiheCore", "HaiheStore", "BenchmarkSupport"], path: "benchmarks/ingest"),
         // Fresh databases for tests: SQLite in a temporary directory, or a new PostgreSQL database
         // when HAIHE_TEST_DATABASE_URL names a server (scripts/test runs the suite both ways).
         .target(name: "HaiheTestSupport", dependencies: ["HaiheStore"], path: "Tests/HaiheTestSupport"),

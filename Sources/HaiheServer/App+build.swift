@@ -67,6 +67,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)
     CatalogAPI(store: store, guard: accessGuard).addRoutes(to: router)
     RectificationAPI(store: store, guard: accessGuard).addRoutes(to: router)
+    DataAPI(store: store, guard: accessGuard).addRoutes(to: router)
     let ckan = CKANAPI(store: store)
     ckan.addRoutes(to: router)
     DCATController(store: store, ckan: ckan).addRoutes(to: router)

@@ -29,10 +29,12 @@ public struct Store: Sendable {
     public let auth: AuthStore
     public let catalog: CatalogStore
     public let rectification: RectificationStore
+    public let datasets: DatasetStore
 
     public init(database: any SQLDatabase) {
         self.rectification = RectificationStore(database: database)
         self.catalog = CatalogStore(database: database)
+        self.datasets = DatasetStore(database: database, catalog: catalog)
         self.audit = AuditTrail(database: database)
         self.auth = AuthStore(database: database)
         self.database = database

@@ -160,8 +160,9 @@ struct CommandLineTests {
         var loaded = 0
         for server in servers {
             server.process.waitUntilExit()
-            #expect(server.process.terminationStatus == 0)
-            if server.outcome().stdout.contains("demo city loaded") { loaded += 1 }
+            let outcome = server.outcome()
+            #expect(server.process.terminationStatus == 0, "stderr: \(outcome.stderr.suffix(2000))")
+            if outcome.stdout.contains("demo city loaded") { loaded += 1 }
         }
         #expect(loaded == 1)
     }
@@ -243,5 +244,83 @@ struct CommandLineTests {
         let second = try HaiheBinary.run(["migrate"] + storage)
         #expect(second.status == 0)
         #expect(second.stdout.contains("up to date"))
+    }
+}
+
+@Suite("haihe import")
+struct ImportCommandTests {
+    static func location(_ storage: [String]) -> DatabaseLocation {
+        storage.contains("--database-url") ? .postgres(url: storage[storage.firstIndex(of: "--database-url")! + 1]) : .sqlite(dataDirectory: storage[1])
+    }
+
+    @Test("imports a file by entry id with --report json; a bad file is one bilingual line and exit 1 with nothing changed")
+    func importReport() async throws {
+        let (storage, directory, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        #expect(try HaiheBinary.run(["migrate"] + storage).status == 0)
+        let store = try await Store.open(Self.location(storage))
+        let entry = try await TestData.publishedEnterpriseEntry(store)
+        await store.close()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/batch.csv"
+        try (TestData.enterpriseCSV(1...50) + "bad-code,坏行,1,2020-01-01,存续\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try HaiheBinary.run(["import", entry.entryID, file, "--report", "json"] + storage)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["rows_read"] as? Int == 51 && report["rows_accepted"] as? Int == 50 && report["rows_rejected"] as? Int == 1)
+        #expect(report["version"] as? Int == 1 && report["status"] as? String == "published")
+
+        try "name,unknown\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try HaiheBinary.run(["import", entry.entryID, file] + storage)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("目录中没有的列") && refused.stderr.contains("does not define"))
+        let reopened = try await Store.open(Self.location(storage))
+        #expect(try await reopened.datasets.rows(entryID: entry.entryID).total == 50)
+        await reopened.close()
+    }
+
+    @Test("kill -9 in the middle of an import loses nothing published and leaves no partial version visible")
+    func killedImport() async throws {
+        let (storage, directory, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        #expect(try HaiheBinary.run(["migrate"] + storage).status == 0)
+        var store = try await Store.open(Self.location(storage))
+        let entry = try await TestData.publishedEnterpriseEntry(store)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let small = directory + "/small.csv", big = directory + "/big.csv"
+        try TestData.enterpriseCSV(1...20).write(toFile: small, atomically: true, encoding: .utf8)
+        try TestData.enterpriseCSV(1...400_000).write(toFile: big, atomically: true, encoding: .utf8)
+        #expect(try HaiheBinary.run(["import", entry.entryID, small] + storage).status == 0)
+
+        let running = try HaiheBinary.start(["import", entry.entryID, big] + storage)
+        // Kill it a moment after its first progress line (the load is under way, some chunks committed): read on a
+        // thread of its own, so a busy test machine cannot delay the kill until the import is done.
+        let killer = Thread {
+            var seen = ""
+            while !seen.contains("import:") {
+                let data = running.err.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                seen += String(decoding: data, as: UTF8.self)
+            }
+            Thread.sleep(forTimeInterval: 1.5)
+            kill(running.process.processIdentifier, SIGKILL)
+        }
+        killer.start()
+        running.process.waitUntilExit()
+        #expect(running.process.terminationReason == .uncaughtSignal, "the import finished before it could be killed")
+        await store.close()
+
+        store = try await Store.open(Self.location(storage))
+        let current = try await store.datasets.current(entryID: entry.entryID)
+        #expect(current?.version == 1)
+        #expect(try await store.datasets.rows(entryID: entry.entryID).total == 20)
+        // Once its lease has run out the dead load is dropped; the next import publishes normally.
+        try await store.datasets.abandonExpiredLoads(at: Date().addingTimeInterval(3600))
+        #expect(try await store.datasets.history(entryID: entry.entryID).filter { $0.status == .loading }.isEmpty)
+        await store.close()
+        #expect(try HaiheBinary.run(["import", entry.entryID, small] + storage).status == 0)
+        store = try await Store.open(Self.location(storage))
+        #expect(try await store.datasets.current(entryID: entry.entryID)?.version == 3)
+        await store.close()
     }
 }

@@ -152,6 +152,7 @@ struct OpenAPITests {
             #expect(paths.count >= 30)
             for (path, operations) in paths {
                 let concrete = path.replacingOccurrences(of: "{catalog}", with: "government").replacingOccurrences(of: "{id}", with: "no-such-id")
+                    .replacingOccurrences(of: "{entry}", with: "no-such-entry").replacingOccurrences(of: "{version}", with: "1")
                 for method in operations.keys {
                     let httpMethod = HTTPRequest.Method(rawValue: method.uppercased())!
                     try await client.execute(uri: concrete, method: httpMethod, body: ByteBuffer(string: "{}")) { response in

@@ -7,23 +7,11 @@
 // for the same page computed in plain SQL (LIKE and GROUP BY), as a SQL-backed catalog would.
 import Foundation
 import HaiheCore
+import BenchmarkSupport
 import HaiheStore
 
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-func argument(_ name: String, _ fallback: Int) -> Int {
-    guard let i = CommandLine.arguments.firstIndex(of: name), i + 1 < CommandLine.arguments.count else { return fallback }
-    return Int(CommandLine.arguments[i + 1]) ?? fallback
-}
+func argument(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int($0) } ?? fallback }
 
 enum CatalogBenchmark {
     nonisolated static func run() async throws {

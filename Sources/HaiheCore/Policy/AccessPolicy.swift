@@ -83,6 +83,9 @@ public enum AccessPolicy {
             .rectificationIssue: [.regulator: .any],
             .rectificationRead: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .contributor: .ownOrganization],
             .rectificationRespond: [.provider: .ownOrganization, .contributor: .ownOrganization],
+            // Art. 11, 12: a department connects its own entries' data; the regulator and auditors see every load's record.
+            .dataIngest: [.provider: .ownOrganization, .contributor: .ownOrganization],
+            .dataHistory: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .contributor: .ownOrganization],
         ]
     }()
 

@@ -22,14 +22,16 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case rectificationIssue = "rectification.issue"
     case rectificationRead = "rectification.read"
     case rectificationRespond = "rectification.respond"
+    case dataIngest = "data.ingest"
+    case dataHistory = "data.history"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
         case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
-             .catalogOversee, .rectificationRead: false
+             .catalogOversee, .rectificationRead, .dataHistory: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
-             .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond: true
+             .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest: true
         }
     }
 

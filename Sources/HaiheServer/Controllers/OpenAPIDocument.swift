@@ -166,6 +166,45 @@ enum OpenAPIDocument {
             all["/api/v1/catalog/entries/{id}/\(transition)"] = ["post": operation("Lifecycle: \(transition)", tag: "catalog", parameters: [idParameter],
                                                                                   response: json(ref("CatalogEntry")), status: transition == "revise" ? "201" : "200")]
         }
+        // Connecting data: batches, versions, quarantine, policy.
+        let entryParameter: J = ["name": "entry", "in": "path", "required": true, "description": "Catalog entry id or resource code", "schema": ["type": "string"]]
+        let versionParameter: J = ["name": "version", "in": "path", "required": true, "description": "Data version id or number", "schema": ["type": "string"]]
+        let report = object(["rows_read": integer, "rows_accepted": integer, "rows_rejected": integer, "by_rule": ["type": "object"],
+                             "by_field": ["type": "object"], "examples": array(["type": "object"]), "encoding": string(), "delimiter": string()])
+        let version = object(["id": string(), "entry_id": string(), "version": integer, "status": string(values: ["loading", "published", "superseded", "rejected", "abandoned"]),
+                              "source": string(), "rows_read": integer, "rows_accepted": integer, "rows_rejected": integer, "created_at": string(format: "date-time"),
+                              "published_at": string(format: "date-time"), "restored_from": string(), "restorable": boolean])
+        var upload = operation("Upload a batch (CSV or JSON body; UTF-8 or GB18030); bad rows go to quarantine", tag: "data",
+                               parameters: [entryParameter, query("format", "csv or json (default from Content-Type)"),
+                                            query("encoding", "utf-8 or gb18030 (detected when absent)"), query("delimiter", "CSV delimiter (sniffed when absent)")],
+                               response: json(object(["version": version, "report": report])), status: "201")
+        upload["requestBody"] = ["required": true, "content": ["text/csv": ["schema": string()], "application/json": ["schema": ["type": "array"]]]]
+        var responses = upload["responses"] as! J
+        responses["422"] = json(object(["version": version, "report": report]), "Refused by the entry's reject-batch policy; the quarantine is kept")
+        upload["responses"] = responses
+        all["/api/v1/data/{entry}/batches"] = ["post": upload]
+        all["/api/v1/data/{entry}/push"] = ["post": operation("Push rows by unique key (upsert) and deletes; idempotent by batch_id", tag: "data",
+            parameters: [entryParameter],
+            body: object(["batch_id": string(), "upsert": array(["type": "object"]), "delete": array(["type": "object"])], required: ["batch_id"]),
+            response: json(object(["version": version, "report": report, "replayed": boolean])), status: "201")]
+        all["/api/v1/data/{entry}/versions"] = ["get": operation("Every data version of the entry, newest first", tag: "data", parameters: [entryParameter],
+                                                                 response: json(object(["entry_id": string(), "policy": string(), "items": array(version)])))]
+        all["/api/v1/data/{entry}/versions/{version}/report"] = ["get": operation("The quality report of a batch", tag: "data",
+                                                                                  parameters: [entryParameter, versionParameter], response: json(report))]
+        all["/api/v1/data/{entry}/versions/{version}/quarantine.csv"] = ["get": operation("The rejected rows with their reasons, as CSV", tag: "data",
+            parameters: [entryParameter, versionParameter], response: ["description": "CSV", "content": ["text/csv": ["schema": string()]]])]
+        all["/api/v1/data/{entry}/versions/{version}/restore"] = ["post": operation("Publish an earlier version's rows again, as a new version", tag: "data",
+            parameters: [entryParameter, versionParameter], response: json(version), status: "201")]
+        let policy = object(["policy": string(values: ["quarantine", "reject_batch"])], required: ["policy"])
+        all["/api/v1/data/{entry}/policy"] = [
+            "get": operation("What happens to a batch with bad rows", tag: "data", parameters: [entryParameter], response: json(policy)),
+            "put": operation("Set it: publish the good rows (quarantine) or refuse the batch (reject_batch)", tag: "data", parameters: [entryParameter],
+                             body: policy, response: json(policy)),
+        ]
+        all["/api/v1/data/{entry}/rows"] = ["get": operation("The rows in force (the provider's preview)", tag: "data",
+            parameters: [entryParameter, query("limit", "1–1000", schema: integer), query("offset", "Offset", schema: integer)],
+            response: json(object(["columns": array(string()), "rows": array(["type": "array"]), "total": integer, "version": integer])))]
+
         for verb in ["done", "cancel"] {
             all["/api/v1/rectification-orders/{id}/\(verb)"] = ["post": operation("Close an order: \(verb)", tag: "oversight", parameters: [idParameter],
                                                                                    response: json(object(["order": ref("RectificationOrder"), "overdue": boolean])))]

@@ -9,7 +9,8 @@ enum DemoCatalog {
     typealias F = FieldDefinition
 
     static let creditCode = F(name: "credit_code", labelZH: "统一社会信用代码", type: .text, required: true, uniqueKey: true,
-                              pattern: "^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", standardCode: "DE0001")
+                              pattern: "^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", standardCode: "DE0001",
+                              identifier: .creditCode)
     static let companyName = F(name: "company_name", labelZH: "企业名称", type: .text, required: true, standardCode: "DE0002")
     static let district = F(name: "district", labelZH: "所属区", type: .text, allowedValues: ["和平区", "河东区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区", "津南区", "北辰区", "武清区", "宝坻区", "滨海新区", "宁河区", "静海区", "蓟州区"])
     static let idNumber = F(name: "id_number", labelZH: "公民身份号码", type: .text, required: true, uniqueKey: true, standardCode: "DE0100", personalInformation: true)

@@ -405,12 +405,15 @@ public struct CatalogStore: Sendable {
 
     /// Records that data for an entry arrived (the connecting-data capability calls this; overdue detection reads it).
     public func markDataUpdated(entryID: String, at time: Date = Date()) async throws {
-        try await database.transaction { session in
-            for row in try await session.query("SELECT document FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", entryID) {
-                var entry = try Self.decode(row)
-                entry.dataUpdatedAt = time
-                try await Self.write(entry, in: session)
-            }
+        try await database.transaction { try await Self.markDataUpdated(entryID: entryID, at: time, in: $0) }
+    }
+
+    /// The same within the caller's transaction (publishing a dataset version does it in its own).
+    public static func markDataUpdated(entryID: String, at time: Date, in session: any SQLSession) async throws {
+        for row in try await session.query("SELECT document FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", entryID) {
+            var entry = try decode(row)
+            entry.dataUpdatedAt = time
+            try await write(entry, in: session)
         }
     }
 

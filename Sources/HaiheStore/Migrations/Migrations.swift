@@ -214,5 +214,54 @@ public enum Migrations {
                 "DROP INDEX catalog_entries_facets",
             ]
         },
+        Migration(version: 6, name: "datasets: versions, quarantine") { _ in
+            [
+                // One row per catalog entry that has data: the version in force and the entry's rejection policy.
+                """
+                CREATE TABLE datasets (
+                    entry_id TEXT PRIMARY KEY,
+                    current_version_id TEXT,
+                    policy TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                )
+                """,
+                // Every batch is a version with a table of its own (ds_…); only the published one is read.
+                """
+                CREATE TABLE dataset_versions (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL REFERENCES datasets(entry_id),
+                    version BIGINT NOT NULL,
+                    catalog_version_id TEXT NOT NULL,
+                    table_name TEXT NOT NULL,
+                    table_present BIGINT NOT NULL,
+                    status TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    rows_read BIGINT NOT NULL,
+                    rows_accepted BIGINT NOT NULL,
+                    rows_rejected BIGINT NOT NULL,
+                    report TEXT,
+                    created_by TEXT,
+                    created_at TEXT NOT NULL,
+                    lease_until TEXT,
+                    published_at TEXT,
+                    restored_from TEXT,
+                    batch_id TEXT,
+                    UNIQUE (entry_id, version)
+                )
+                """,
+                "CREATE INDEX dataset_versions_status ON dataset_versions(status, lease_until)",
+                // A push batch is applied once: its id is unique per entry (abandoned loads give theirs back).
+                "CREATE UNIQUE INDEX dataset_versions_batch ON dataset_versions(entry_id, batch_id)",
+                """
+                CREATE TABLE dataset_quarantine (
+                    version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+                    row_number BIGINT NOT NULL,
+                    original TEXT NOT NULL,
+                    problems TEXT NOT NULL,
+                    PRIMARY KEY (version_id, row_number)
+                )
+                """,
+            ]
+        },
     ]
 }

@@ -64,7 +64,9 @@ public final class SQLiteDatabase: SQLDatabase {
 final class SQLiteConnection: SQLSession, @unchecked Sendable {
     let dialect = SQLDialect.sqlite
     private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    /// Prepared statements by SQL text, each with the SQLite index of parameter `$1`, `$2` … (looked up once:
+    /// SQLite finds a named parameter by a linear search, which made a 1,000-parameter insert quadratic).
+    private var statements: [String: (statement: OpaquePointer, indexes: [Int32])] = [:]
 
     init(path: String, readOnly: Bool) throws {
         var db: OpaquePointer?
@@ -87,7 +89,7 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
     }
 
     func close() {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for cached in statements.values { sqlite3_finalize(cached.statement) }
         statements.removeAll()
         sqlite3_close_v2(handle)
         handle = nil
@@ -104,22 +106,32 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
         }
     }
 
-    private func prepared(_ sql: String) throws -> OpaquePointer {
-        if let statement = statements[sql] {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-            return statement
+    private func prepared(_ sql: String) throws -> (statement: OpaquePointer, indexes: [Int32]) {
+        if let cached = statements[sql] {
+            sqlite3_reset(cached.statement)
+            sqlite3_clear_bindings(cached.statement)
+            return cached
         }
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw lastError(rc, sql) }
+        // Parameters are written $1, $2 … as in PostgreSQL; SQLite numbers named parameters by first appearance.
+        var indexes: [Int32] = []
+        let count = sqlite3_bind_parameter_count(statement)
+        if count > 0 {
+            for index in 1...count {
+                guard let name = sqlite3_bind_parameter_name(statement, index), let number = Int(String(cString: name).dropFirst()), number > 0 else { continue }
+                if indexes.count < number { indexes += [Int32](repeating: 0, count: number - indexes.count) }
+                indexes[number - 1] = index
+            }
+        }
         // Bounded: queries whose text varies (paging, several search words) must not grow memory forever.
         if statements.count >= 512 {
-            for cached in statements.values { sqlite3_finalize(cached) }
+            for cached in statements.values { sqlite3_finalize(cached.statement) }
             statements.removeAll()
         }
-        statements[sql] = statement
-        return statement
+        statements[sql] = (statement, indexes)
+        return (statement, indexes)
     }
 
     private func lastError(_ rc: Int32, _ sql: String) -> StoreError {
@@ -128,17 +140,23 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private func bind(_ binds: [SQLValue], to statement: OpaquePointer, sql: String) throws {
+    private func bind(_ binds: [SQLValue], to statement: OpaquePointer, indexes: [Int32], sql: String) throws {
         for (i, value) in binds.enumerated() {
-            // Parameters are written $1, $2 … as in PostgreSQL; SQLite treats them as named parameters.
-            let index = sqlite3_bind_parameter_index(statement, "$\(i + 1)")
+            guard i < indexes.count else { break }
+            let index = indexes[i]
             guard index > 0 else { continue }
             let rc: Int32
             switch value {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .real(let v): rc = sqlite3_bind_double(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
+            case .text(let v):
+                // The bytes and their length straight from the string: no C-string copy, no strlen.
+                var text = v
+                rc = text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, Self.transient) }
+                    return sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+                }
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
@@ -155,9 +173,9 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
     }
 
     private func query(_ sql: String, _ binds: [SQLValue], collect: Bool) throws -> [SQLRow] {
-        let statement = try prepared(sql)
+        let (statement, indexes) = try prepared(sql)
         defer { sqlite3_reset(statement) }
-        try bind(binds, to: statement, sql: sql)
+        try bind(binds, to: statement, indexes: indexes, sql: sql)
         let columnCount = sqlite3_column_count(statement)
         let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
         var rows: [SQLRow] = []

@@ -1,0 +1,95 @@
+import Foundation
+import HaiheCore
+import HaiheStore
+import HaiheTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Connecting data over HTTP")
+struct DataAPITests {
+    /// The demo's 企业登记基本信息 (201005-00001) of the market regulator, with CSV rows for its fields.
+    static func registryCSV(_ numbers: ClosedRange<Int>, extra: String = "") -> String {
+        "统一社会信用代码,企业名称,法定代表人,注册资本,成立日期,所属区\n"
+            + numbers.map { "\(TestData.creditCode($0)),天津第\($0)号有限公司,张三,\($0).5,2020-01-0\($0 % 9 + 1),和平区" }.joined(separator: "\n") + "\n" + extra
+    }
+
+    @Test("the provider uploads a batch: report, quarantine CSV, history, policy, restore; others may not; every load is audited")
+    func uploadLifecycle() async throws {
+        try await withDemoApp { client, store, credentials in
+            var provider = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            provider[.contentType] = "text/csv"
+            let regulator = try await bearer(client, "regulator", credentials.password("regulator"))
+            let stranger = try await bearer(client, "jtys.provider", credentials.password("jtys.provider"))
+            let path = "/api/v1/data/201005-00001"
+
+            let body = Self.registryCSV(1...5, extra: "91350100M000100Y44,坏公司,李四,-1,2020-02-30,火星区\n")
+            let first = try await client.execute(uri: path + "/batches", method: .post, headers: provider, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .created)
+                return decodeObject(response)
+            }
+            let report = first["report"] as? [String: Any]
+            #expect(report?["rows_read"] as? Int == 6 && report?["rows_accepted"] as? Int == 5 && report?["rows_rejected"] as? Int == 1)
+            #expect((first["version"] as? [String: Any])?["version"] as? Int == 1)
+
+            try await client.execute(uri: path + "/versions/1/quarantine.csv", method: .get, headers: regulator) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains("91350100M000100Y44") && text.contains("统一社会信用代码") && text.contains("所属区"))
+            }
+            try await client.execute(uri: path + "/rows?limit=2", method: .get, headers: provider) { response in
+                let rows = decodeObject(response)
+                #expect(rows["total"] as? Int == 5 && (rows["rows"] as? [[Any]])?.count == 2)
+                #expect((rows["columns"] as? [String])?.first == "credit_code")
+            }
+            // A department may not load another department's entry; the denial is audited.
+            var strangerCSV = stranger
+            strangerCSV[.contentType] = "text/csv"
+            try await client.execute(uri: path + "/batches", method: .post, headers: strangerCSV, body: ByteBuffer(string: body)) { #expect($0.status == .forbidden) }
+
+            // A second batch, then back to the first.
+            try await client.execute(uri: path + "/batches", method: .post, headers: provider, body: ByteBuffer(string: Self.registryCSV(6...7))) { #expect($0.status == .created) }
+            try await client.execute(uri: path + "/versions/1/restore", method: .post, headers: provider) { response in
+                #expect(response.status == .created)
+                #expect(decodeObject(response)["version"] as? Int == 3)
+            }
+            try await client.execute(uri: path + "/versions", method: .get, headers: regulator) { response in
+                let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.map { $0["version"] as? Int } == [3, 2, 1])
+                #expect(items.first?["restored_from"] as? String != nil)
+            }
+
+            // Reject-batch policy: a batch with a bad row is refused with 422 and changes nothing.
+            var json = provider
+            json[.contentType] = "application/json"
+            try await client.execute(uri: path + "/policy", method: .put, headers: json, body: ByteBuffer(string: #"{"policy": "reject_batch"}"#)) { #expect($0.status == .ok) }
+            try await client.execute(uri: path + "/batches", method: .post, headers: provider, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect((decodeObject(response)["version"] as? [String: Any])?["status"] as? String == "rejected")
+            }
+            #expect(try await store.datasets.rows(entryID: (try await store.catalog.findPublished("201005-00001", in: .government))!.entryID).total == 5)
+
+            // JSON upload; a bad file is one bilingual error.
+            try await client.execute(uri: path + "/batches?format=json", method: .post, headers: json,
+                                     body: ByteBuffer(string: #"[{"credit_code": "\#(TestData.creditCode(9))", "company_name": "甲"}]"#)) { #expect($0.status == .created) }
+            try await client.execute(uri: path + "/batches", method: .post, headers: provider, body: ByteBuffer(string: "名称,未知列\n")) { response in
+                #expect(response.status == .badRequest)
+                let error = decodeObject(response)["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "data.unknown_columns")
+            }
+            // Push by key: the same batch id is applied once.
+            try await client.execute(uri: path + "/policy", method: .put, headers: json, body: ByteBuffer(string: #"{"policy": "quarantine"}"#)) { #expect($0.status == .ok) }
+            let push = #"{"batch_id": "sync-0001", "upsert": [{"credit_code": "\#(TestData.creditCode(10))", "company_name": "乙"}], "delete": [{"credit_code": "\#(TestData.creditCode(9))"}]}"#
+            try await client.execute(uri: path + "/push", method: .post, headers: json, body: ByteBuffer(string: push)) { response in
+                #expect(response.status == .created)
+                #expect((decodeObject(response)["report"] as? [String: Any])?["rows_deleted"] as? Int == 1)
+            }
+            try await client.execute(uri: path + "/push", method: .post, headers: json, body: ByteBuffer(string: push)) { response in
+                #expect(response.status == .ok)
+                #expect(decodeObject(response)["replayed"] as? Bool == true)
+            }
+            #expect(try await store.audit.search(AuditFilter(action: "data.ingest")).total >= 6)
+            #expect(try await store.audit.search(AuditFilter(actor: "jtys.provider", action: "data.ingest")).total >= 1)
+        }
+    }
+}
