@@ -73,6 +73,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     DCATController(store: store, ckan: ckan).addRoutes(to: router)
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
+    DataConsole(store: store, guard: accessGuard).addRoutes(to: router)
     return router
 }
 

@@ -92,4 +92,37 @@ struct DataAPITests {
             #expect(try await store.audit.search(AuditFilter(actor: "jtys.provider", action: "data.ingest")).total >= 1)
         }
     }
+
+    @Test("in the console a data officer uploads a file (multipart, CSRF-checked), reads the quality report, restores; a consumer may not")
+    func consoleUpload() async throws {
+        try await withDemoApp { client, _, credentials in
+            let (cookie, csrf) = try await browserSession(client, "scjg.provider", credentials.password("scjg.provider"))
+            let entry = "/console/data/201005-00001"
+            let page = try await client.execute(uri: entry, method: .get, headers: cookie) { response in
+                #expect(response.status == .ok)
+                return String(buffer: response.body)
+            }
+            #expect(page.contains("enctype=\"multipart/form-data\"") && page.contains("所属区"))
+            let boundary = "----haihe-test-boundary"
+            func multipart(_ csv: String) -> ByteBuffer {
+                ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"encoding\"\r\n\r\n\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"registry.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n")
+            }
+            var headers = cookie
+            headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+            let csv = Self.registryCSV(1...3, extra: "bad-code,坏公司,李四,1,2020-01-01,和平区\n")
+            try await client.execute(uri: entry + "/upload", method: .post, headers: headers, body: multipart(csv)) { #expect($0.status == .forbidden) }
+            let location = try await client.execute(uri: entry + "/upload?_csrf=\(csrf)", method: .post, headers: headers, body: multipart(csv)) { response in
+                #expect(response.status == .seeOther || response.status == .found)
+                return response.headers[.location] ?? ""
+            }
+            #expect(location.hasSuffix("/versions/1"))
+            try await client.execute(uri: location, method: .get, headers: cookie) { response in
+                let report = String(buffer: response.body)
+                #expect(response.status == .ok && report.contains("质量报告") && report.contains("bad-code") && report.contains("统一社会信用代码"))
+            }
+            let (consumerCookie, _) = try await browserSession(client, "rsj.consumer", credentials.password("rsj.consumer"))
+            try await client.execute(uri: entry, method: .get, headers: consumerCookie) { #expect($0.status == .forbidden) }
+        }
+    }
 }

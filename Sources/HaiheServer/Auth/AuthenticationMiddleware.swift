@@ -43,6 +43,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
                 request.body = .init(buffer: body)
                 presented = FormFields(String(buffer: body))["_csrf"]
+            } else if presented == nil, request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                // A file upload streams its body to disk, so its form carries the token in the action URL instead.
+                presented = request.uri.queryParameters["_csrf"].map(String.init)
             }
             guard let presented, Self.constantTimeEqual(presented, expected) else {
                 try await store.audit.record(context.auditDraft("auth.csrf_rejected", objectType: "auth", outcome: .denied,

@@ -232,6 +232,7 @@ struct CatalogConsole: Sendable {
         <div><strong>法律依据 Legal basis</strong><br>\(e.legalBasis.map { "\($0.name) \($0.article)" } ?? "—")</div><div><strong>格式 Formats</strong><br>\(e.formats.joined(separator: ", "))</div>
         </div><p>\(e.summary)</p>\(e.reviewComment.map { "<p class=\"muted\">审核意见 Review: \($0)</p>" as HTML } ?? "")</section>
         <h2>信息项 Fields</h2><table><thead><tr><th>名称</th><th>中文名</th><th>类型</th><th>单位</th><th>必填</th><th>唯一</th><th>个人信息</th><th>数据元</th></tr></thead><tbody>\(fields)</tbody></table>
+        \(e.status == .published ? "<p><a href=\"/console/data/\(e.entryID)\">数据接入与版本 Data: upload, quality reports, versions</a></p>" as HTML : "")
         <h2>操作 Actions</h2>\(buttons)<h2>版本 History</h2><ul>\(versions)</ul>
         """)
     }
