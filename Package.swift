@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Streaming multipart/form-data parsing for file uploads in the console.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // Reading Excel (.xlsx) uploads: the zip container; the XML inside is read with Foundation's parser.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The system SQLite library (Debian's libsqlite3-dev): the store talks to its C API directly,
@@ -41,6 +43,7 @@ let package = Package(
             dependencies: [
                 "HaiheCore", "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -72,7 +75,7 @@ let package = Package(
         // when HAIHE_TEST_DATABASE_URL names a server (scripts/test runs the suite both ways).
         .target(name: "HaiheTestSupport", dependencies: ["HaiheStore"], path: "Tests/HaiheTestSupport"),
         .testTarget(name: "HaiheCoreTests", dependencies: ["HaiheCore"]),
-        .testTarget(name: "HaiheStoreTests", dependencies: ["HaiheStore", "HaiheTestSupport"]),
+        .testTarget(name: "HaiheStoreTests", dependencies: ["HaiheStore", "HaiheTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(
             name: "HaiheServerTests",
             dependencies: [

@@ -9,17 +9,18 @@ import Glibc
 /// `haihe import ENTRY FILE`: checks a file against the entry's fields and publishes it as the entry's new data version.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a CSV or JSON file as a new version of a catalog entry's data.",
+        abstract: "Load a CSV, JSON or Excel (.xlsx) file as a new version of a catalog entry's data.",
         discussion: """
         ENTRY is the entry's id as the API and CKAN's package_show give it (its resource code works too). Rejected rows go \
         to quarantine; the exit status is 0 when the version was published, 1 when the entry's policy rejected the batch.
         """)
 
     @Argument(help: "The catalog entry: id or resource code.") var entry: String
-    @Argument(help: "The file: .csv (any delimiter) or .json / .ndjson.") var file: String
+    @Argument(help: "The file: .csv (any delimiter), .json / .ndjson or .xlsx.") var file: String
     @Option(help: "utf-8 or gb18030 (also gbk, gb2312); detected when not given.") var encoding: String?
     @Option(help: "The CSV delimiter, one character; detected from the header when not given.") var delimiter: String?
-    @Option(help: "csv or json; from the file name when not given.") var format: String?
+    @Option(help: "csv, json or xlsx; from the file name when not given.") var format: String?
+    @Option(help: "The sheet of an Excel workbook (default: the first).") var sheet: String?
     @Option(help: "Print the quality report as text (default) or json.") var report: String = "text"
     @OptionGroup var storage: StorageOptions
     @OptionGroup var logging: LoggingOptions
@@ -43,11 +44,11 @@ struct Import: AsyncParsableCommand {
         }
         let batchFormat = try format.map { value in
             guard let parsed = BatchFormat(rawValue: value.lowercased()) else {
-                throw HaiheError.invalid("data.format", zh: "格式须为 csv 或 json", en: "The format must be csv or json")
+                throw HaiheError.invalid("data.format", zh: "格式须为 csv、json 或 xlsx", en: "The format must be csv, json or xlsx")
             }
             return parsed
         }
-        let source = try BatchSource.file(file, format: batchFormat, encoding: named, delimiter: delimiterByte, origin: "import")
+        let source = try BatchSource.file(file, format: batchFormat, encoding: named, delimiter: delimiterByte, sheet: sheet, origin: "import")
         let json = report.lowercased() == "json"
         let bar = ProgressDisplay(interactive: !json && isatty(STDERR_FILENO) == 1)
         let (version, quality) = try await withStore(storage, logger: logger, migrate: true) { store in

@@ -5,10 +5,13 @@ public enum BatchFormat: String, Sendable, Codable, CaseIterable {
     case csv
     /// A JSON array of objects, or newline-delimited JSON (one object per line).
     case json
+    /// An Excel workbook: one sheet is read as CSV before anything else happens.
+    case xlsx
 
     /// From a file name or a content type; CSV when nothing says otherwise.
     public static func guess(fileName: String? = nil, contentType: String? = nil) -> BatchFormat {
         let type = contentType?.lowercased() ?? "", name = fileName?.lowercased() ?? ""
+        if type.contains("spreadsheetml") || name.hasSuffix(".xlsx") { return .xlsx }
         if type.contains("json") || name.hasSuffix(".json") || name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { return .json }
         return .csv
     }
@@ -174,6 +177,8 @@ public struct BatchReader {
             if header.isEmpty {
                 throw HaiheError.invalid("data.empty", zh: sawAnything ? "文件没有表头行" : "文件为空", en: sawAnything ? "The file has no header row" : "The file is empty")
             }
+        case .xlsx:
+            throw HaiheError.invalid("data.format", zh: "Excel文件须先转换为CSV再读取", en: "An Excel file is converted to CSV before it is read")
         case .json:
             var text: [UInt8] = []
             while let chunk = try next() {

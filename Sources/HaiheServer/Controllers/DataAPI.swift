@@ -78,7 +78,7 @@ struct DataAPI: Sendable {
             }
             let format = try query["format"].map { name in
                 guard let value = BatchFormat(rawValue: String(name).lowercased()) else {
-                    throw HaiheError.invalid("data.format", zh: "格式须为 csv 或 json", en: "The format must be csv or json")
+                    throw HaiheError.invalid("data.format", zh: "格式须为 csv、json 或 xlsx", en: "The format must be csv, json or xlsx")
                 }
                 return value
             } ?? BatchFormat.guess(fileName: query["filename"].map(String.init), contentType: request.headers[.contentType])
@@ -101,7 +101,8 @@ struct DataAPI: Sendable {
                 try? handle.close()
                 throw error
             }
-            let source = try BatchSource.file(path, format: format, encoding: encoding, delimiter: delimiter, origin: "upload")
+            let source = try BatchSource.file(path, format: format, encoding: encoding, delimiter: delimiter,
+                                              sheet: query["sheet"].map(String.init), origin: "upload")
             let (version, report) = try await store.datasets.load(entry.entryID, from: source,
                                                                  audit: context.auditDraft(.dataIngest, detail: ["bytes": String(size), "format": format.rawValue]))
             // A batch the entry's policy refused is an answer about the data, not a failure of the request.

@@ -174,11 +174,13 @@ enum OpenAPIDocument {
         let version = object(["id": string(), "entry_id": string(), "version": integer, "status": string(values: ["loading", "published", "superseded", "rejected", "abandoned"]),
                               "source": string(), "rows_read": integer, "rows_accepted": integer, "rows_rejected": integer, "created_at": string(format: "date-time"),
                               "published_at": string(format: "date-time"), "restored_from": string(), "restorable": boolean])
-        var upload = operation("Upload a batch (CSV or JSON body; UTF-8 or GB18030); bad rows go to quarantine", tag: "data",
-                               parameters: [entryParameter, query("format", "csv or json (default from Content-Type)"),
+        var upload = operation("Upload a batch (CSV, JSON or Excel .xlsx body; UTF-8 or GB18030); bad rows go to quarantine", tag: "data",
+                               parameters: [entryParameter, query("format", "csv, json or xlsx (default from Content-Type or filename)"),
+                                            query("filename", "The file's name, to tell its format"), query("sheet", "Excel: the sheet to read (default the first)"),
                                             query("encoding", "utf-8 or gb18030 (detected when absent)"), query("delimiter", "CSV delimiter (sniffed when absent)")],
                                response: json(object(["version": version, "report": report])), status: "201")
-        upload["requestBody"] = ["required": true, "content": ["text/csv": ["schema": string()], "application/json": ["schema": ["type": "array"]]]]
+        upload["requestBody"] = ["required": true, "content": ["text/csv": ["schema": string()], "application/json": ["schema": ["type": "array"]],
+                                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["schema": string(format: "binary")]]]
         var responses = upload["responses"] as! J
         responses["422"] = json(object(["version": version, "report": report]), "Refused by the entry's reject-batch policy; the quarantine is kept")
         upload["responses"] = responses

@@ -35,7 +35,8 @@ struct DataConsole: Sendable {
                 guard upload.size > 0 else { throw HaiheError.invalid("data.empty", zh: "请选择要上传的文件", en: "Choose a file to upload") }
                 let encoding = upload.fields["encoding"].flatMap { $0.isEmpty ? nil : TextEncoding(name: $0) }
                 let format = BatchFormat.guess(fileName: upload.fileName, contentType: upload.fileType)
-                let source = try BatchSource.file(upload.path, format: format, encoding: encoding, origin: "upload")
+                let sheet = upload.fields["sheet"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+                let source = try BatchSource.file(upload.path, format: format, encoding: encoding, sheet: sheet, origin: "upload")
                 let (version, _) = try await store.datasets.load(entry.entryID, from: source, audit: context.auditDraft(
                     .dataIngest, detail: ["bytes": String(upload.size), "format": format.rawValue, "file": upload.fileName ?? ""]))
                 return redirect(to: "/console/data/\(entry.entryID)/versions/\(version.version)")
@@ -84,8 +85,9 @@ struct DataConsole: Sendable {
         let upload: HTML = mayIngest ? """
             <h2>上传数据 Upload</h2>
             <form class="card" method="post" enctype="multipart/form-data" action="\(base)/upload?_csrf=\(context.identity?.csrfToken ?? "")">
-            <label for="file">文件（CSV 或 JSON；表头用信息项名称或中文名）File (CSV or JSON; header by field name or Chinese label)</label>
-            <input id="file" name="file" type="file" accept=".csv,.txt,.json,.ndjson,text/csv,application/json" required>
+            <label for="file">文件（CSV、JSON 或 Excel；表头用信息项名称或中文名）File (CSV, JSON or Excel .xlsx; header by field name or Chinese label)</label>
+            <input id="file" name="file" type="file" accept=".csv,.txt,.json,.ndjson,.xlsx,text/csv,application/json" required>
+            <label for="sheet">Excel工作表（默认第一个）Sheet (default: the first)</label><input id="sheet" name="sheet">
             <label for="encoding">编码 Encoding</label>
             <select id="encoding" name="encoding"><option value="">自动识别 Detect</option><option value="utf-8">UTF-8</option><option value="gb18030">GB18030 / GBK</option></select>
             <button type="submit">上传并校验 Upload and check</button></form>

@@ -60,15 +60,22 @@ public struct BatchSource: Sendable {
         self.next = next
     }
 
-    /// A file read in chunks of 1 MiB.
+    /// A file read in chunks of 1 MiB. An Excel workbook is first turned into CSV (its first sheet, or `sheet`).
     public static func file(_ path: String, format: BatchFormat? = nil, encoding: TextEncoding? = nil, delimiter: UInt8? = nil,
-                            origin: String = "import") throws -> BatchSource {
+                            sheet: String? = nil, origin: String = "import") throws -> BatchSource {
+        var format = format ?? .guess(fileName: path)
+        var path = path, encoding = encoding, delimiter = delimiter, temporary: String?
+        if format == .xlsx {
+            let csv = FileManager.default.temporaryDirectory.appendingPathComponent("haihe-sheet-\(Identifier.make()).csv").path
+            try Spreadsheet.convert(path, sheet: sheet, to: csv)
+            (path, format, encoding, delimiter, temporary) = (csv, .csv, .utf8, UInt8(ascii: ","), csv)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HaiheError.invalid("data.file", zh: "无法读取文件 \(path)", en: "Cannot read the file \(path)")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        let box = FileChunks(handle: handle)
-        return BatchSource(format: format ?? .guess(fileName: path), encoding: encoding, delimiter: delimiter, origin: origin,
+        let box = FileChunks(handle: handle, removeWhenDone: temporary)
+        return BatchSource(format: format, encoding: encoding, delimiter: delimiter, origin: origin,
                            totalBytes: size, next: { try box.next() })
     }
 
@@ -82,8 +89,15 @@ public struct BatchSource: Sendable {
 
 private final class FileChunks: @unchecked Sendable {  // used by one reader thread at a time
     let handle: FileHandle
-    init(handle: FileHandle) { self.handle = handle }
-    deinit { try? handle.close() }
+    let removeWhenDone: String?
+    init(handle: FileHandle, removeWhenDone: String?) {
+        self.handle = handle
+        self.removeWhenDone = removeWhenDone
+    }
+    deinit {
+        try? handle.close()
+        if let removeWhenDone { try? FileManager.default.removeItem(atPath: removeWhenDone) }
+    }
     func next() throws -> [UInt8]? {
         guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
         return [UInt8](data)
