@@ -19,10 +19,13 @@ public struct ServerSettings: Sendable {
     public var signInAttemptsPerMinute: Int
     /// How often the audit chain head is signed (seconds; 0: only on demand).
     public var checkpointInterval: Int
+    /// How often due data sources are looked for (seconds; 0: only pulled on demand).
+    public var pullInterval: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe", secureCookies: Bool = false,
                 anonymousRequestsPerMinute: Int = 600, keyRequestsPerMinute: Int = 6000, signInAttemptsPerMinute: Int = 20,
-                checkpointInterval: Int = 3600) {
+                checkpointInterval: Int = 3600, pullInterval: Int = 30) {
+        self.pullInterval = pullInterval
         self.host = host
         self.port = port
         self.serverName = serverName
@@ -42,6 +45,9 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
     var services: [any Service] = []
     if settings.checkpointInterval > 0 {
         services.append(CheckpointService(store: store, nodeKey: nodeKey, interval: settings.checkpointInterval, logger: logger))
+    }
+    if settings.pullInterval > 0 {
+        services.append(PullService(store: store, interval: settings.pullInterval, logger: logger))
     }
     return Application(
         router: router,
@@ -75,6 +81,32 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
     DataConsole(store: store, guard: accessGuard).addRoutes(to: router)
     return router
+}
+
+/// Pulls the data sources whose time has come (scheduled connection of departments' systems, Art. 11).
+struct PullService: Service {
+    let store: Store
+    let interval: Int
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: .seconds(interval))
+                    do {
+                        for run in try await store.dataSources.runDue() {
+                            logger.info("data pulled", metadata: ["source": "\(run.sourceID)", "status": "\(run.status)", "message": "\(run.message ?? "")"])
+                        }
+                    } catch {
+                        logger.error("data pull failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
 }
 
 /// Signs the audit chain head on a fixed interval, so that rewriting history is detectable

@@ -30,11 +30,13 @@ public struct Store: Sendable {
     public let catalog: CatalogStore
     public let rectification: RectificationStore
     public let datasets: DatasetStore
+    public let dataSources: DataSourceStore
 
     public init(database: any SQLDatabase) {
         self.rectification = RectificationStore(database: database)
         self.catalog = CatalogStore(database: database)
         self.datasets = DatasetStore(database: database, catalog: catalog)
+        self.dataSources = DataSourceStore(database: database, datasets: datasets)
         self.audit = AuditTrail(database: database)
         self.auth = AuthStore(database: database)
         self.database = database

@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between signed audit checkpoints; 0 signs only on demand (env HAIHE_CHECKPOINT_INTERVAL, default 3600).")
     var checkpointInterval: Int?
 
+    @Option(name: .customLong("pull-interval"), help: "Seconds between looks for data sources due to be pulled; 0 pulls only on demand (env HAIHE_PULL_INTERVAL, default 30).")
+    var pullInterval: Int?
+
     @OptionGroup var storage: StorageOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -85,6 +88,7 @@ struct Serve: AsyncParsableCommand {
                               anonymousRequestsPerMinute: try number(anonymousLimit, "HAIHE_RATE_LIMIT_ANONYMOUS", 600),
                               keyRequestsPerMinute: try number(keyLimit, "HAIHE_RATE_LIMIT_KEY", 6000),
                               signInAttemptsPerMinute: try number(signInLimit, "HAIHE_RATE_LIMIT_SIGNIN", 20),
-                              checkpointInterval: try number(checkpointInterval, "HAIHE_CHECKPOINT_INTERVAL", 3600))
+                              checkpointInterval: try number(checkpointInterval, "HAIHE_CHECKPOINT_INTERVAL", 3600),
+                              pullInterval: try number(pullInterval, "HAIHE_PULL_INTERVAL", 30))
     }
 }

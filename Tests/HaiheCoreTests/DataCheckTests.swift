@@ -42,6 +42,7 @@ struct FileReadingTests {
             #expect(guessed == UInt8(ascii: Unicode.Scalar(delimiter)!))
         }
         #expect(throws: CSVParser.Failure.unterminatedQuote(line: 2)) { try parseCSV("a,b\n1,\"open\nmore") }
+        #expect(throws: CSVParser.Failure.tooManyFields(line: 1, limit: CSVParser.maximumFields)) { try parseCSV(String(repeating: ",", count: 20_000)) }
         #expect(throws: CSVParser.Failure.fieldTooLong(line: 3, column: 2, limit: 64)) {
             try parseCSV("a,b\n1,2\n3," + String(repeating: "x", count: 100) + "\n")
         }

@@ -125,4 +125,54 @@ struct DataAPITests {
             try await client.execute(uri: entry, method: .get, headers: consumerCookie) { #expect($0.status == .forbidden) }
         }
     }
+
+    @Test("a scheduled pull fetches an http source into a new version and records the run; a source is pulled once per interval")
+    func scheduledPull() async throws {
+        try await withDemoApp { client, store, credentials in
+            var headers = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            headers[.contentType] = "application/json"
+            let provider = headers
+            // The department's own system: a real HTTP server on a free port of 127.0.0.1.
+            let feed = Router()
+            feed.get("/registry.csv") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Self.registryCSV(1...4))))
+            }
+            feed.get("/broken.csv") { _, _ -> Response in Response(status: .internalServerError) }
+            let server = Application(router: feed, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await server.test(.live) { feedClient in
+                let port = try #require(feedClient.port)
+                let path = "/api/v1/data/201005-00001/sources"
+                let sourceID = try await client.execute(uri: path, method: .post, headers: provider,
+                                                        body: ByteBuffer(string: #"{"url": "http://127.0.0.1:\#(port)/registry.csv", "interval_minutes": 60}"#)) { response in
+                    #expect(response.status == .created)
+                    return decodeObject(response)["id"] as? String ?? ""
+                }
+                let now = Date().addingTimeInterval(1)
+                let first = try await store.dataSources.runDue(at: now)
+                #expect(first.map(\.status) == ["published"] && first.first?.rowsRead == 4)
+                #expect(try await store.dataSources.runDue(at: now).isEmpty, "not due again before its interval")
+                #expect(try await store.dataSources.runDue(at: now.addingTimeInterval(3_601)).count == 1)
+                let entryID = try #require(try await store.catalog.findPublished("201005-00001", in: .government)).entryID
+                #expect(try await store.datasets.history(entryID: entryID).map(\.source) == ["pull", "pull"])
+
+                // A source that answers with an error is a failed run; the data in force stays.
+                let broken = try await store.dataSources.add(entryID: entryID, url: "http://127.0.0.1:\(port)/broken.csv", format: .csv,
+                                                             intervalMinutes: 5, audit: .test)
+                let failed = try await store.dataSources.run(broken)
+                #expect(failed.status == "failed" && failed.message?.contains("500") == true)
+                #expect(try await store.datasets.rows(entryID: entryID).total == 4)
+                try await client.execute(uri: path, method: .get, headers: provider) { response in
+                    let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                    #expect(items.count == 2)
+                    #expect((items.first { ($0["source"] as? [String: Any])?["id"] as? String == sourceID }?["runs"] as? [Any])?.count == 2)
+                }
+                // Bad URLs are refused.
+                try await client.execute(uri: path, method: .post, headers: provider, body: ByteBuffer(string: #"{"url": "file:///etc/passwd"}"#)) {
+                    #expect($0.status == .badRequest)
+                }
+                try await client.execute(uri: path + "/\(sourceID)", method: .delete, headers: provider) { #expect($0.status == .noContent) }
+                #expect(try await store.dataSources.runDue(at: now.addingTimeInterval(86_400)).map(\.sourceID) == [broken.id])
+            }
+        }
+    }
 }

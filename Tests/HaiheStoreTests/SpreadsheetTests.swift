@@ -60,4 +60,24 @@ struct SpreadsheetTests {
             #expect(throws: HaiheError.self) { try BatchSource.file(directory + "/fake.xlsx") }
         }
     }
+
+    @Test("hostile workbooks are refused, not crashes: a negative shared-string index, a style out of range, a column past XFD")
+    func hostileWorkbooks() async throws {
+        try await TestDatabase.withStore { (store: Store, directory: String) async throws in
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let header = #"<row r="1"><c r="A1" t="inlineStr"><is><t>credit_code</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>"#
+            let odd = directory + "/odd.xlsx"
+            try writeWorkbook(odd, sheets: [("s", header + #"<row r="2"><c r="A2" t="s"><v>-1</v></c><c r="B2" s="-7"><v>nan</v></c><c r="C2" s="99"><v>1</v></c></row>"#)], shared: [])
+            let converted = try BatchSource.file(odd)
+            #expect(converted.format == .csv)
+            let wide = directory + "/wide.xlsx"
+            try writeWorkbook(wide, sheets: [("s", header + #"<row r="2"><c r="AAAAAAAAAAAAAAAAAAAA2"><v>1</v></c></row>"#)], shared: [])
+            do {
+                _ = try BatchSource.file(wide)
+                Issue.record("a column past XFD was accepted")
+            } catch let error as HaiheError {
+                #expect(error.code == "data.xlsx")
+            }
+        }
+    }
 }

@@ -114,6 +114,8 @@ public struct BatchReader {
     public private(set) var delimiter: UInt8?
     public private(set) var bytesRead = 0
 
+    public static let maximumJSONBytes = 256 << 20
+
     public init(fields: [FieldDefinition], format: BatchFormat, encoding: TextEncoding? = nil, delimiter: UInt8? = nil) {
         self.fields = fields
         self.format = format
@@ -183,6 +185,11 @@ public struct BatchReader {
             var text: [UInt8] = []
             while let chunk = try next() {
                 bytesRead += chunk.count
+                // JSON is parsed whole; very large data belongs in CSV, which streams.
+                guard bytesRead <= Self.maximumJSONBytes else {
+                    throw HaiheError.invalid("data.json_too_large", zh: "JSON文件超过\(Self.maximumJSONBytes >> 20)MB，请改用CSV",
+                                             en: "JSON files are limited to \(Self.maximumJSONBytes >> 20) MB; use CSV for more")
+                }
                 text += try decoded(final: false, chunk)
             }
             text += try decoded(final: true, [])
@@ -231,6 +238,8 @@ public struct BatchReader {
                      en: "The value in row \(line), column \(column) exceeds \(limit / 1024) KB (not a CSV file, or an unclosed quote)")
         case .unterminatedQuote(let line):
             .invalid("data.unterminated_quote", zh: "第\(line)行开始的引号没有闭合", en: "A quote opened in row \(line) is never closed")
+        case .tooManyFields(let line, let limit):
+            .invalid("data.too_many_columns", zh: "第\(line)行超过\(limit)列（可能不是CSV文件）", en: "Row \(line) has more than \(limit) columns (not a CSV file?)")
         }
     }
 

@@ -31,7 +31,12 @@ public struct CSVParser {
         case fieldTooLong(line: Int, column: Int, limit: Int)
         /// A quoted field still open at the end of the input.
         case unterminatedQuote(line: Int)
+        /// A record with more fields than any table could have (a file of delimiters, or not CSV at all).
+        case tooManyFields(line: Int, limit: Int)
     }
+
+    /// More columns than a spreadsheet can hold is not a table.
+    public static let maximumFields = 16_384
 
     public let delimiter: UInt8
     public let maximumFieldBytes: Int
@@ -96,7 +101,7 @@ public struct CSVParser {
                     continue
                 }
                 if byte == delimiter {
-                    endField()
+                    try endFieldChecked()
                     state = .fieldStart
                 } else if byte == lf || byte == cr {
                     try endRecord(onRecord)
@@ -154,6 +159,11 @@ public struct CSVParser {
     private mutating func endField() {
         ends.append(record.count)
         fieldStart = record.count
+    }
+
+    private mutating func endFieldChecked() throws {
+        endField()
+        if ends.count > Self.maximumFields { throw Failure.tooManyFields(line: recordLine, limit: Self.maximumFields) }
     }
 
     private mutating func endRecord(_ onRecord: (CSVRecord) throws -> Void) throws {

@@ -67,6 +67,17 @@ public final class FieldCheck: @unchecked Sendable {  // immutable; NSRegularExp
         maximumText = numeric ? nil : field.maximum
     }
 
+    /// Refuses fields whose pattern the checker cannot compile, so that no check is ever skipped silently.
+    public static func requireCompilablePatterns(_ fields: [FieldDefinition]) throws {
+        for field in fields {
+            guard let pattern = field.pattern else { continue }
+            if (try? NSRegularExpression(pattern: "^(?:" + pattern + ")$")) == nil {
+                throw HaiheError.invalid("data.pattern", zh: "信息项“\(field.labelZH)”的格式规则无法用于校验，请修改目录",
+                                         en: "The pattern of field \(field.name) cannot be used for checking; correct the catalog entry")
+            }
+        }
+    }
+
     /// Checks one value; empty means absent.
     public func check(_ raw: UnsafeBufferPointer<UInt8>) -> Result<CellValue, RowProblem> {
         let value = field.type == .text ? raw : Self.trimmed(raw)

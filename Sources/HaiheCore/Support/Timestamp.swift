@@ -18,11 +18,12 @@ public enum Timestamp {
     /// Rounds to the millisecond; formatted with the C library, which is exact and cheap on hot paths.
     public static func format(_ date: Date) -> String {
         // Clamped to years 0001–9999, so no date a caller sends can overflow the arithmetic below.
-        let totalMillis = Int64((min(max(date.timeIntervalSince1970, -62_135_596_800), 253_402_300_799) * 1000).rounded())
-        var seconds = time_t(totalMillis.floorDiv(1000))
-        let millis = Int(totalMillis - Int64(seconds) * 1000)
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : date.timeIntervalSince1970
+        let totalMillis = Int64((min(max(seconds, -62_135_596_800), 253_402_300_799) * 1000).rounded())
+        var whole = time_t(totalMillis.floorDiv(1000))
+        let millis = Int(totalMillis - Int64(whole) * 1000)
         var parts = tm()
-        gmtime_r(&seconds, &parts)
+        gmtime_r(&whole, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }

@@ -22,6 +22,21 @@ struct DataAPI: Sendable {
         var replayed: Bool
     }
 
+    struct SourceInput: Decodable {
+        var url: String
+        var format: BatchFormat?
+        var intervalMinutes: Int?
+    }
+
+    struct SourceView: ResponseEncodable {
+        var source: DataSource
+        var runs: [DataSourceRun]
+    }
+
+    struct Sources: ResponseEncodable {
+        var items: [SourceView]
+    }
+
     struct Versions: ResponseEncodable {
         var entryId: String
         var policy: RejectionPolicy
@@ -119,6 +134,10 @@ struct DataAPI: Sendable {
             guard let batchID = object["batch_id"] as? String else {
                 throw HaiheError.invalid("data.batch_id", zh: "缺少批次号 batch_id", en: "batch_id is missing")
             }
+            // A part of the wrong shape is refused rather than ignored: the batch id would be spent on a batch that did less.
+            guard object["upsert"] == nil || object["upsert"] is [Any], object["delete"] == nil || object["delete"] is [[String: Any]] else {
+                throw HaiheError.invalid("data.push_shape", zh: "upsert 应为对象数组，delete 应为键对象数组", en: "upsert must be an array of objects and delete an array of key objects")
+            }
             let upserts = object["upsert"] as? [Any] ?? []
             let deletes = (object["delete"] as? [[String: Any]] ?? []).map { key in key.mapValues { BatchReader.text(of: $0) } }
             let bytes = [UInt8](try JSONSerialization.data(withJSONObject: upserts))
@@ -127,6 +146,35 @@ struct DataAPI: Sendable {
                 audit: context.auditDraft(.dataIngest, detail: ["operation": "push", "batch_id": batchID]))
             let status: HTTPResponse.Status = replayed ? .ok : version.status == .published ? .created : .unprocessableContent
             return try jsonResponse(Pushed(version: version, report: report, replayed: replayed), status: status, context: context)
+        }
+
+        // Scheduled pulls from a department's own system (an http(s) URL answering with CSV, JSON or Excel).
+        router.route(.post, "/api/v1/data/{entry}/sources", .dataIngest, guard: `guard`) { request, context -> Response in
+            let entry = try await entry(context, .dataIngest)
+            let input = try await decode(SourceInput.self, request, context, keys: .convertFromSnakeCase)
+            let source = try await store.dataSources.add(entryID: entry.entryID, url: input.url, format: input.format,
+                                                         intervalMinutes: input.intervalMinutes ?? 1440, audit: context.auditDraft(.dataIngest, detail: ["operation": "add_source"]))
+            return try jsonResponse(source, status: .created, context: context)
+        }
+
+        router.route(.get, "/api/v1/data/{entry}/sources", .dataHistory, guard: `guard`) { _, context -> Sources in
+            let entry = try await entry(context, .dataHistory)
+            var items: [SourceView] = []
+            for source in try await store.dataSources.sources(entryID: entry.entryID) {
+                items.append(SourceView(source: source, runs: try await store.dataSources.runs(sourceID: source.id, limit: 10)))
+            }
+            return Sources(items: items)
+        }
+
+        router.route(.post, "/api/v1/data/{entry}/sources/{id}/run", .dataIngest, guard: `guard`) { _, context -> Response in
+            let source = try await source(context, .dataIngest)
+            return try jsonResponse(try await store.dataSources.run(source), context: context)
+        }
+
+        router.route(.delete, "/api/v1/data/{entry}/sources/{id}", .dataIngest, guard: `guard`) { _, context -> Response in
+            let source = try await source(context, .dataIngest)
+            try await store.dataSources.remove(id: source.id, audit: context.auditDraft(.dataIngest, detail: ["operation": "remove_source"]))
+            return Response(status: .noContent)
         }
 
         router.route(.get, "/api/v1/data/{entry}/versions", .dataHistory, guard: `guard`) { _, context -> Versions in
@@ -193,6 +241,16 @@ struct DataAPI: Sendable {
         }
         try await `guard`.require(action, on: PolicyObject(organizationID: entry.providerID), context)
         return entry
+    }
+
+    /// A pull source of that entry.
+    func source(_ context: HaiheRequestContext, _ action: Action) async throws -> DataSource {
+        let entry = try await entry(context, action)
+        let id = try context.parameters.require("id")
+        guard let source = try await store.dataSources.source(id: id), source.entryID == entry.entryID else {
+            throw HaiheError.notFound("data_source", zh: "数据源", id: id)
+        }
+        return source
     }
 
     /// A data version of that entry, by id or by number.

@@ -189,6 +189,20 @@ enum OpenAPIDocument {
             parameters: [entryParameter],
             body: object(["batch_id": string(), "upsert": array(["type": "object"]), "delete": array(["type": "object"])], required: ["batch_id"]),
             response: json(object(["version": version, "report": report, "replayed": boolean])), status: "201")]
+        let source = object(["id": string(), "entry_id": string(), "url": string(), "format": string(), "interval_minutes": integer, "enabled": boolean,
+                             "next_run_at": string(format: "date-time"), "created_by": string(), "created_at": string(format: "date-time")])
+        let run = object(["id": string(), "source_id": string(), "started_at": string(format: "date-time"), "finished_at": string(format: "date-time"),
+                          "status": string(values: ["running", "published", "rejected", "failed"]), "version_id": string(), "rows_read": integer, "message": string()])
+        all["/api/v1/data/{entry}/sources"] = [
+            "get": operation("Scheduled pull sources with their latest runs", tag: "data", parameters: [entryParameter],
+                             response: json(object(["items": array(object(["source": source, "runs": array(run)]))]))),
+            "post": operation("Register an http(s) source pulled every interval_minutes (default 1440)", tag: "data", parameters: [entryParameter],
+                              body: object(["url": string(), "format": string(values: ["csv", "json", "xlsx"]), "interval_minutes": integer], required: ["url"]),
+                              response: json(source), status: "201"),
+        ]
+        all["/api/v1/data/{entry}/sources/{id}"] = ["delete": operation("Stop pulling a source", tag: "data", parameters: [entryParameter, idParameter],
+                                                                        response: ["description": "Stopped"], status: "204")]
+        all["/api/v1/data/{entry}/sources/{id}/run"] = ["post": operation("Pull now", tag: "data", parameters: [entryParameter, idParameter], response: json(run))]
         all["/api/v1/data/{entry}/versions"] = ["get": operation("Every data version of the entry, newest first", tag: "data", parameters: [entryParameter],
                                                                  response: json(object(["entry_id": string(), "policy": string(), "items": array(version)])))]
         all["/api/v1/data/{entry}/versions/{version}/report"] = ["get": operation("The quality report of a batch", tag: "data",

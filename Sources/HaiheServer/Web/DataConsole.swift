@@ -218,7 +218,9 @@ struct UploadedFile {
                     failure = HaiheError.invalid("data.too_large", zh: "上传文件超过\(maximumBytes >> 30)GB", en: "The upload exceeds \(maximumBytes >> 30) GB")
                     return
                 }
-                handle.write(Data(buffer: buffer))
+                do { try handle.write(contentsOf: Data(buffer: buffer)) } catch {
+                    failure = HaiheError(.unavailable, code: "data.upload_storage", zh: "服务器暂存上传文件失败（磁盘可能已满）", en: "The server could not store the upload (the disk may be full)")
+                }
             } else if (fields[part]?.utf8.count ?? 0) < 1024 {
                 fields[part, default: ""] += String(buffer: buffer)
             }

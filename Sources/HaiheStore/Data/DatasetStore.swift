@@ -184,7 +184,19 @@ public struct DatasetStore: Sendable {
                                      en: "The entry has no unique-key field, so rows cannot be pushed by key; upload whole batches instead")
         }
         if let merge, let earlier = try await pushed(entryID: entry.entryID, batchID: merge.batchID) {
+            guard earlier.status != .loading else {
+                throw HaiheError.conflict("data.batch_in_progress", zh: "批次 \(merge.batchID) 正在处理，请稍后查询结果",
+                                          en: "Batch \(merge.batchID) is being applied; ask again shortly")
+            }
             return (earlier, try await report(versionID: earlier.id) ?? QualityReport(), true)
+        }
+        try FieldCheck.requireCompilablePatterns(fields)
+        // Delete keys are checked before anything is written.
+        let deleteKeys = try merge.map { try Self.deleteKeys($0.deletes, fields: fields) } ?? []
+        if merge != nil, let current = try await current(entryID: entry.entryID), let loadedWith = try await catalog.find(id: current.catalogVersionID),
+           loadedWith.fields.map({ [$0.name, $0.type.rawValue] }) != fields.map({ [$0.name, $0.type.rawValue] }) {
+            throw HaiheError.conflict("data.fields_changed", zh: "目录的信息项已变更，现有数据按旧信息项载入，请先整批上传",
+                                      en: "The entry's fields changed since the data in force was loaded; upload a whole batch first")
         }
         let now = Date()
         let versionID = Identifier.make(now: now)
@@ -206,31 +218,44 @@ public struct DatasetStore: Sendable {
                 if loadTable != table { try await session.execute(Self.createTable(loadTable, fields: fields, dialect: session.dialect)) }
                 return policy
             }
-        } catch let error as StoreError where error.isUniqueViolation && merge != nil {
+        } catch where merge != nil && isUniqueViolation(error) {
             // The same batch arrived twice at once: the other request applies it.
             throw HaiheError.conflict("data.batch_in_progress", zh: "批次 \(merge!.batchID) 正在处理，请稍后查询结果",
                                       en: "Batch \(merge!.batchID) is being applied; ask again shortly")
         }
         do {
             var report = try await fill(loadTable, versionID: versionID, fields: fields, source: source, progress: progress)
-            if let merge { report.rowsDeleted = try await self.merge(merge, into: table, staged: loadTable, entryID: entry.entryID, fields: fields) }
             if report.rowsRejected > 0, policy == .rejectBatch {
                 try await database.transaction { session in
-                    try await session.execute("DROP TABLE \(table)")
                     try await Self.record(versionID, status: .rejected, report: report, tablePresent: false, in: session)
+                    try await session.execute("DROP TABLE IF EXISTS \(loadTable)")
+                    try await session.execute("DROP TABLE IF EXISTS \(table)")
                     var draft = audit
                     draft.outcome = .failed
                     try await AuditTrail.append(draft.about(versionID, ["entry": entry.entryID, "rows_read": String(report.rowsRead),
                                                                           "rows_rejected": String(report.rowsRejected), "policy": policy.rawValue]), in: session)
                 }
-                return (try await version(versionID)!, report, false)
+            } else if merge != nil {
+                // Copy, merge and publish in one transaction under the entry's lock, so concurrent pushes apply in turn.
+                let published = report
+                let (deleted, dropped) = try await database.transaction { session -> (Int, [String]) in
+                    let deleted = try await Self.merge(deleteKeys, into: table, staged: loadTable, entryID: entry.entryID, fields: fields, in: session)
+                    var final = published
+                    final.rowsDeleted = deleted
+                    return (deleted, try await Self.publish(versionID, entryID: entry.entryID, report: final, audit: audit, restoredFrom: nil, in: session))
+                }
+                report.rowsDeleted = deleted
+                await dropTables(dropped)
+            } else {
+                try await publish(versionID, entryID: entry.entryID, report: report, audit: audit)
             }
-            try await publish(versionID, entryID: entry.entryID, report: report, audit: audit)
-            return (try await version(versionID)!, report, false)
+            guard let version = try await version(versionID) else { throw HaiheError.notFound("dataset_version", zh: "数据版本", id: versionID) }
+            return (version, report, false)
         } catch {
-            // The batch failed as a whole (bad file, bad header): nothing of it stays, the version in force is untouched,
-            // and the same batch id may be sent again.
+            // The batch failed as a whole (bad file, bad header), or its last step did: nothing of it became visible,
+            // the version in force is untouched, and the same batch id may be sent again.
             try? await database.transaction { session in
+                guard try await session.first("SELECT id FROM dataset_versions WHERE id = $1 AND status = 'loading'\(session.dialect.forUpdate)", versionID) != nil else { return }
                 try await session.execute("DROP TABLE IF EXISTS \(loadTable)")
                 try await session.execute("DROP TABLE IF EXISTS \(table)")
                 try await session.execute("DELETE FROM dataset_quarantine WHERE version_id = $1", versionID)
@@ -247,55 +272,52 @@ public struct DatasetStore: Sendable {
         }.map(Self.decodeVersion)
     }
 
-    /// Builds the pushed version: the rows in force, minus the deleted keys and the keys being replaced, plus the new rows.
-    /// Returns how many rows the deletes removed.
-    func merge(_ merge: Merge, into table: String, staged: String, entryID: String, fields: [FieldDefinition]) async throws -> Int {
+    /// The key values of a push batch's deletes, checked like values (a date key may be written 2024/01/02) and as stored.
+    static func deleteKeys(_ deletes: [[String: String]], fields: [FieldDefinition]) throws -> [[SQLValue]] {
         let keys = fields.filter(\.uniqueKey)
-        let current = try await self.current(entryID: entryID)
-        if let current, let version = try await catalog.find(id: current.catalogVersionID), version.fields.map(\.name) != fields.map(\.name) {
-            throw HaiheError.conflict("data.fields_changed", zh: "目录的信息项已变更，现有数据按旧信息项载入，请先整批上传",
-                                      en: "The entry's fields changed since the data in force was loaded; upload a whole batch first")
-        }
-        // Delete keys are checked like values (a date key may be written 2024/01/02) and compared as stored.
-        var deleteKeys: [[SQLValue]] = []
-        for (index, key) in merge.deletes.enumerated() {
-            var values: [SQLValue] = []
-            for field in keys {
+        return try deletes.enumerated().map { index, key in
+            try keys.map { field -> SQLValue in
                 guard var text = key[field.name] ?? key[field.labelZH] else {
                     throw HaiheError.invalid("data.delete_key", zh: "第\(index + 1)个删除项缺少唯一键“\(field.name)”", en: "Delete \(index + 1) lacks the key field \(field.name)")
                 }
-                let checked = text.withUTF8 { FieldCheck(field).check($0) }
-                switch checked {
-                case .success(.integer(let i)): values.append(.integer(i))
-                case .success(.real(let d)): values.append(.real(d))
-                case .success(.text(let t)): values.append(.text(t))
-                case .success(.original), .success(.null): values.append(.text(text))
+                switch text.withUTF8({ FieldCheck(field).check($0) }) {
+                case .success(.integer(let i)): return .integer(i)
+                case .success(.real(let d)): return .real(d)
+                case .success(.text(let t)): return .text(t)
+                case .success(.original), .success(.null): return .text(text)
                 case .failure(let problem):
                     throw HaiheError.invalid("data.delete_key", zh: "第\(index + 1)个删除项：\(problem.messageZH)", en: "Delete \(index + 1): \(problem.messageEN)")
                 }
             }
-            deleteKeys.append(values)
         }
+    }
+
+    /// Builds a pushed version inside the caller's transaction, which holds the entry's lock: the rows in force (read
+    /// under that lock), minus the deleted keys and the keys being replaced, plus the new rows. Returns the rows deleted.
+    static func merge(_ deleteKeys: [[SQLValue]], into table: String, staged: String, entryID: String, fields: [FieldDefinition],
+                      in session: any SQLSession) async throws -> Int {
+        _ = try await lockDataset(entryID, in: session, at: Date())
+        let keys = fields.filter(\.uniqueKey)
         let matchStaged = keys.map { "s.\"\($0.name)\" = \(table).\"\($0.name)\"" }.joined(separator: " AND ")
         let matchKey = keys.enumerated().map { "\"\($1.name)\" = $\($0 + 1)" }.joined(separator: " AND ")
         let columns = (["_row"] + fields.map { "\"\($0.name)\"" }).joined(separator: ", ")
-        return try await database.transaction { session in
-            if let current {
-                try await session.execute("INSERT INTO \(table) SELECT * FROM \(current.tableName)")
-            }
-            var deleted = 0
-            for key in deleteKeys {
-                deleted += try await session.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(matchKey)", key).first?.optionalInt("n") ?? 0
-                try await session.execute("DELETE FROM \(table) WHERE \(matchKey)", key)
-            }
-            try await session.execute("DELETE FROM \(table) WHERE EXISTS (SELECT 1 FROM \(staged) s WHERE \(matchStaged))")
-            // Pushed rows are numbered after the rows already there, so load order stays readable.
-            let offset = try await session.scalarInt("SELECT COALESCE(MAX(_row), 0) FROM \(table)") ?? 0
-            let shifted = (["_row + \(offset)"] + fields.map { "\"\($0.name)\"" }).joined(separator: ", ")
-            try await session.execute("INSERT INTO \(table) (\(columns)) SELECT \(shifted) FROM \(staged)")
-            try await session.execute("DROP TABLE \(staged)")
-            return deleted
+        if let current = try await session.first("""
+            SELECT v.table_name FROM datasets d JOIN dataset_versions v ON v.id = d.current_version_id WHERE d.entry_id = $1 AND v.table_present = 1
+            """, entryID) {
+            try await session.execute("INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(try current.string("table_name"))")
         }
+        var deleted = 0
+        for key in deleteKeys {
+            deleted += try await session.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(matchKey)", key).first?.optionalInt("n") ?? 0
+            try await session.execute("DELETE FROM \(table) WHERE \(matchKey)", key)
+        }
+        try await session.execute("DELETE FROM \(table) WHERE EXISTS (SELECT 1 FROM \(staged) s WHERE \(matchStaged))")
+        // Pushed rows are numbered after the rows already there, so load order stays readable.
+        let offset = try await session.scalarInt("SELECT COALESCE(MAX(_row), 0) FROM \(table)") ?? 0
+        let shifted = (["_row + \(offset)"] + fields.map { "\"\($0.name)\"" }).joined(separator: ", ")
+        try await session.execute("INSERT INTO \(table) (\(columns)) SELECT \(shifted) FROM \(staged)")
+        try await session.execute("DROP TABLE \(staged)")
+        return deleted
     }
 
     /// A batch of checked rows on its way from the reader thread to the database.
@@ -336,8 +358,18 @@ public struct DatasetStore: Sendable {
                         // Duplicate keys within the batch, by a 64-bit hash of the key's bytes (8 bytes a row, so memory stays
                         // flat). A new hash means a new key, so no duplicate is ever accepted; two different keys with
                         // the same hash would send the later row to quarantine (odds about 1 in 10^6 for 5 million rows).
+                        // The checked values are hashed, not the raw text: 07 and 7, or 2024/01/02 and 2024-01-02, are one key.
                         var hasher = Hasher()
-                        for index in keyFields { hasher.combine(bytes: UnsafeRawBufferPointer(incoming[index])); hasher.combine(0xFF as UInt8) }
+                        for index in keyFields {
+                            switch cells[index] {
+                            case .integer(let value): hasher.combine(value)
+                            case .real(let value): hasher.combine(value)
+                            case .text(let value): hasher.combine(value)
+                            case .original: hasher.combine(bytes: UnsafeRawBufferPointer(incoming[index]))
+                            case .null: hasher.combine(0 as UInt8)
+                            }
+                            hasher.combine(0xFF as UInt8)
+                        }
                         if !seenKeys.insert(UInt64(bitPattern: Int64(hasher.finalize()))).inserted {
                             problems.append(RowProblem(field: fields[keyFields[0]].name, rule: .unique, zh: "唯一键与本批前面的行重复",
                                                        en: "The unique key repeats an earlier row of this batch"))
@@ -363,15 +395,15 @@ public struct DatasetStore: Sendable {
                     }
                     if chunk.rowCount + chunk.quarantined.count >= 5_000 {
                         chunk.progress = LoadProgress(rowsRead: report.rowsRead, bytesRead: bytesRead, totalBytes: source.totalBytes)
-                        guard pipe.acquire() else { throw CancellationError() }
-                        continuation.yield(chunk)
+                        guard pipe.acquire(), case .enqueued = continuation.yield(chunk) else { throw CancellationError() }
                         chunk = Chunk()
                     }
                 }
                 report.encoding = reader.encoding?.rawValue
                 report.delimiter = reader.delimiter.map { String(UnicodeScalar($0)) }
                 chunk.progress = LoadProgress(rowsRead: report.rowsRead, bytesRead: bytesRead, totalBytes: source.totalBytes)
-                if pipe.acquire() { continuation.yield(chunk) }
+                guard pipe.acquire(), case .enqueued = continuation.yield(chunk) else { throw CancellationError() }
+                // Set before the stream ends, so a consumer that sees the end always finds the report.
                 finalReport.report = report
                 continuation.finish()
             } catch {
@@ -396,36 +428,55 @@ public struct DatasetStore: Sendable {
                     rowsInTransaction += chunk.rowCount + chunk.quarantined.count
                     progress?(chunk.progress)
                 }
-                try await session.execute("UPDATE dataset_versions SET lease_until = $2 WHERE id = $1", versionID, Date().addingTimeInterval(Self.lease))
+                let renewed = try await session.query("UPDATE dataset_versions SET lease_until = $2 WHERE id = $1 AND status = 'loading' RETURNING id",
+                                                      [.text(versionID), Date().addingTimeInterval(Self.lease).sqlValue])
+                if renewed.isEmpty {
+                    throw HaiheError.conflict("data.load_abandoned", zh: "此次载入超时已被中止，请重新上传", en: "This load ran past its lease and was abandoned; upload again")
+                }
             }
         }
-        return finalReport.report!
+        // The stream also ends when the consuming task is cancelled; then no complete report exists and nothing is published.
+        guard !Task.isCancelled, let report = finalReport.report else { throw CancellationError() }
+        return report
     }
 
     /// Makes a loaded version the one in force, in one transaction: readers see the old rows or the new, never a mix.
     func publish(_ versionID: String, entryID: String, report: QualityReport, audit: AuditDraft, restoredFrom: String? = nil) async throws {
-        let now = Date()
-        let dropped: [String] = try await database.transaction { session in
-            _ = try await Self.lockDataset(entryID, in: session, at: now)
-            try await session.execute("UPDATE dataset_versions SET status = 'superseded' WHERE entry_id = $1 AND status = 'published'", entryID)
-            try await Self.record(versionID, status: .published, report: report, tablePresent: true, in: session, publishedAt: now)
-            try await session.execute("UPDATE datasets SET current_version_id = $2, updated_at = $3 WHERE entry_id = $1", entryID, versionID, now)
-            try await CatalogStore.markDataUpdated(entryID: entryID, at: now, in: session)
-            var detail = ["entry": entryID, "rows_read": String(report.rowsRead), "rows_accepted": String(report.rowsAccepted),
-                          "rows_rejected": String(report.rowsRejected)]
-            if let restoredFrom { detail["restored_from"] = restoredFrom }
-            try await AuditTrail.append(audit.about(versionID, detail), in: session, at: now)
-            // Keep the rows of the newest superseded versions only; history keeps every version's facts.
-            let old = try await session.query("""
-                SELECT id, table_name FROM dataset_versions WHERE entry_id = $1 AND status = 'superseded' AND table_present = 1
-                ORDER BY version DESC
-                """, entryID).dropFirst(Self.keptVersions)
-            for row in old {
-                try await session.execute("UPDATE dataset_versions SET table_present = 0 WHERE id = $1", try row.string("id"))
-            }
-            return try old.map { try $0.string("table_name") }
+        let dropped = try await database.transaction { session in
+            try await Self.publish(versionID, entryID: entryID, report: report, audit: audit, restoredFrom: restoredFrom, in: session)
         }
-        for table in dropped { try await database.transaction { try await $0.execute("DROP TABLE IF EXISTS \(table)") } }
+        await dropTables(dropped)
+    }
+
+    /// The steps of publishing, inside the caller's transaction; returns the tables no longer kept.
+    static func publish(_ versionID: String, entryID: String, report: QualityReport, audit: AuditDraft, restoredFrom: String?,
+                        in session: any SQLSession) async throws -> [String] {
+        let now = Date()
+        _ = try await lockDataset(entryID, in: session, at: now)
+        try await session.execute("UPDATE dataset_versions SET status = 'superseded' WHERE entry_id = $1 AND status = 'published'", entryID)
+        try await record(versionID, status: .published, report: report, tablePresent: true, in: session, publishedAt: now)
+        try await session.execute("UPDATE datasets SET current_version_id = $2, updated_at = $3 WHERE entry_id = $1", entryID, versionID, now)
+        try await CatalogStore.markDataUpdated(entryID: entryID, at: now, in: session)
+        var detail = ["entry": entryID, "rows_read": String(report.rowsRead), "rows_accepted": String(report.rowsAccepted),
+                      "rows_rejected": String(report.rowsRejected)]
+        if let restoredFrom { detail["restored_from"] = restoredFrom }
+        if let deleted = report.rowsDeleted { detail["rows_deleted"] = String(deleted) }
+        try await AuditTrail.append(audit.about(versionID, detail), in: session, at: now)
+        // Keep the rows of the newest superseded versions only; history keeps every version's facts.
+        let old = try await session.query("""
+            SELECT id, table_name FROM dataset_versions WHERE entry_id = $1 AND status = 'superseded' AND table_present = 1
+            ORDER BY version DESC
+            """, entryID).dropFirst(keptVersions)
+        for row in old {
+            try await session.execute("UPDATE dataset_versions SET table_present = 0 WHERE id = $1", try row.string("id"))
+        }
+        return try old.map { try $0.string("table_name") }
+    }
+
+    /// Drops tables no version needs any more. Best effort: the versions already say their rows are gone, and a table
+    /// left behind by a failure here is only disk space.
+    func dropTables(_ tables: [String]) async {
+        for table in tables { _ = try? await database.transaction { try await $0.execute("DROP TABLE IF EXISTS \(table)") } }
     }
 
     /// Drops the tables of loads whose lease ran out (their process died) and marks them abandoned.
@@ -434,12 +485,15 @@ public struct DatasetStore: Sendable {
             try await $0.query("SELECT id, table_name FROM dataset_versions WHERE status = 'loading' AND lease_until < $1", time)
         }
         for row in expired {
-            let id = try row.string("id")
+            let id = try row.string("id"), table = try row.string("table_name")
             try await database.transaction { session in
-                try await session.execute("DROP TABLE IF EXISTS \(try row.string("table_name"))")
+                // Re-checked under the row's lock: the load may have finished or renewed its lease since the list was read.
+                guard try await session.first("SELECT id FROM dataset_versions WHERE id = $1 AND status = 'loading' AND lease_until < $2\(session.dialect.forUpdate)",
+                                              id, time) != nil else { return }
+                try await session.execute("UPDATE dataset_versions SET status = 'abandoned', table_present = 0, lease_until = NULL, batch_id = NULL WHERE id = $1", id)
+                try await session.execute("DROP TABLE IF EXISTS \(table)")
+                try await session.execute("DROP TABLE IF EXISTS \(table)_stage")
                 try await session.execute("DELETE FROM dataset_quarantine WHERE version_id = $1", id)
-                try await session.execute("DROP TABLE IF EXISTS \(try row.string("table_name"))_stage")
-                try await session.execute("UPDATE dataset_versions SET status = 'abandoned', table_present = 0, lease_until = NULL, batch_id = NULL WHERE id = $1 AND status = 'loading'", id)
             }
         }
     }
@@ -587,10 +641,15 @@ public struct DatasetStore: Sendable {
     static func record(_ versionID: String, status: DatasetVersion.Status, report: QualityReport, tablePresent: Bool, in session: any SQLSession,
                        publishedAt: Date? = nil) async throws {
         let encoded = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-        try await session.execute("""
+        // Only a version still loading may be finished: one that another instance abandoned (its lease ran out) stays so.
+        let changed = try await session.query("""
             UPDATE dataset_versions SET status = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, report = $6, table_present = $7,
-                lease_until = NULL, published_at = $8 WHERE id = $1
-            """, versionID, status.rawValue, report.rowsRead, report.rowsAccepted, report.rowsRejected, encoded, tablePresent ? 1 : 0, publishedAt)
+                lease_until = NULL, published_at = $8 WHERE id = $1 AND status = 'loading' RETURNING id
+            """, [.text(versionID), .text(status.rawValue), .integer(Int64(report.rowsRead)), .integer(Int64(report.rowsAccepted)),
+                  .integer(Int64(report.rowsRejected)), .text(encoded), .integer(tablePresent ? 1 : 0), publishedAt.sqlValue])
+        if changed.isEmpty {
+            throw HaiheError.conflict("data.load_abandoned", zh: "此次载入超时已被中止，请重新上传", en: "This load ran past its lease and was abandoned; upload again")
+        }
     }
 
     static func decodeVersion(_ row: SQLRow) throws -> DatasetVersion {

@@ -19,6 +19,10 @@ enum Spreadsheet {
         }
         func data(_ name: String) throws -> Data? {
             guard let entry = archive[name] else { return nil }
+            // A small file that inflates to gigabytes (a zip bomb) is refused before it is inflated.
+            guard entry.uncompressedSize <= 512 << 20 else {
+                throw HaiheError.invalid("data.xlsx_too_large", zh: "Excel工作表超过512MB（解压后），请改用CSV", en: "The workbook's sheet exceeds 512 MB uncompressed; use CSV instead")
+            }
             var data = Data()
             _ = try archive.extract(entry) { data.append($0) }
             return data
@@ -44,8 +48,9 @@ enum Spreadsheet {
         let reader = SheetReader(shared: shared, dateStyles: dateStyles)
         let parser = XMLParser(data: sheetData)
         parser.delegate = reader
-        guard parser.parse() else {
-            throw HaiheError.invalid("data.xlsx", zh: "工作表XML无法解析", en: "The sheet's XML cannot be read")
+        guard parser.parse(), !reader.tooWide else {
+            throw HaiheError.invalid("data.xlsx", zh: reader.tooWide ? "工作表列数超过Excel上限（16384列）" : "工作表XML无法解析",
+                                     en: reader.tooWide ? "The sheet has cells beyond Excel's last column (16,384)" : "The sheet's XML cannot be read")
         }
         var text = ""
         // Excel leaves out empty cells at the end of a row; every row is as wide as the header.
@@ -163,6 +168,7 @@ private final class SheetReader: NSObject, XMLParserDelegate {
     var style = 0
     var value = ""
     var inValue = false
+    var tooWide = false
 
     init(shared: [String], dateStyles: [Bool]) {
         self.shared = shared
@@ -176,7 +182,11 @@ private final class SheetReader: NSObject, XMLParserDelegate {
             type = attributes["t"] ?? "n"
             style = Int(attributes["s"] ?? "0") ?? 0
             value = ""
-            if let reference = attributes["r"] { column = Self.columnIndex(reference) }
+            if let reference = attributes["r"] {
+                column = Self.columnIndex(reference)
+                // Excel's last column is XFD (16,384); a reference beyond it is not a real sheet.
+                if column >= 16_384 { parser.abortParsing(); tooWide = true }
+            }
         case "v", "t": inValue = true
         default: break
         }
@@ -192,10 +202,12 @@ private final class SheetReader: NSObject, XMLParserDelegate {
         case "c":
             var text = value
             switch type {
-            case "s": text = Int(value).flatMap { $0 < shared.count ? shared[$0] : nil } ?? ""
+            case "s": text = Int(value).flatMap { (0..<shared.count).contains($0) ? shared[$0] : nil } ?? ""
             case "b": text = value == "1" ? "true" : "false"
             case "n":
-                if style < dateStyles.count, dateStyles[style], let serial = Double(value) { text = Spreadsheet.date(fromSerial: serial) }
+                if (0..<dateStyles.count).contains(style), dateStyles[style], let serial = Double(value), (0...2_958_465).contains(serial) {
+                    text = Spreadsheet.date(fromSerial: serial)
+                }
                 // Whole numbers stored as 12.0 read back as 12.
                 else if let number = Double(value), number == number.rounded(), abs(number) < 1e15, value.contains(".") || value.contains("E") { text = String(Int64(number)) }
             default: break  // inlineStr, str (formula text), e (error): the text as given
@@ -214,7 +226,7 @@ private final class SheetReader: NSObject, XMLParserDelegate {
     static func columnIndex(_ reference: String) -> Int {
         var index = 0
         for scalar in reference.unicodeScalars {
-            guard scalar.value >= 65, scalar.value <= 90 else { break }
+            guard scalar.value >= 65, scalar.value <= 90, index <= 1_000_000 else { break }
             index = index * 26 + Int(scalar.value - 64)
         }
         return max(index - 1, 0)

@@ -263,5 +263,36 @@ public enum Migrations {
                 """,
             ]
         },
+        Migration(version: 7, name: "scheduled pulls") { _ in
+            [
+                """
+                CREATE TABLE data_sources (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    format TEXT,
+                    interval_minutes BIGINT NOT NULL,
+                    enabled BIGINT NOT NULL,
+                    next_run_at TEXT NOT NULL,
+                    created_by TEXT,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX data_sources_due ON data_sources(enabled, next_run_at)",
+                """
+                CREATE TABLE data_source_runs (
+                    id TEXT PRIMARY KEY,
+                    source_id TEXT NOT NULL REFERENCES data_sources(id),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,
+                    version_id TEXT,
+                    rows_read BIGINT,
+                    message TEXT
+                )
+                """,
+                "CREATE INDEX data_source_runs_source ON data_source_runs(source_id, started_at)",
+            ]
+        },
     ]
 }
