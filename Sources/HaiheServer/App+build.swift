@@ -21,11 +21,14 @@ public struct ServerSettings: Sendable {
     public var checkpointInterval: Int
     /// How often due data sources are looked for (seconds; 0: only pulled on demand).
     public var pullInterval: Int
+    /// Serve `/demo/feeds/{code}.csv`, the demo city's stand-in for a department's own system.
+    public var demoFeeds: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe", secureCookies: Bool = false,
                 anonymousRequestsPerMinute: Int = 600, keyRequestsPerMinute: Int = 6000, signInAttemptsPerMinute: Int = 20,
-                checkpointInterval: Int = 3600, pullInterval: Int = 30) {
+                checkpointInterval: Int = 3600, pullInterval: Int = 30, demoFeeds: Bool = false) {
         self.pullInterval = pullInterval
+        self.demoFeeds = demoFeeds
         self.host = host
         self.port = port
         self.serverName = serverName
@@ -44,10 +47,20 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
     let router = buildRouter(store: store, settings: settings, nodeKey: nodeKey, metrics: metrics)
     var services: [any Service] = []
     if settings.checkpointInterval > 0 {
-        services.append(CheckpointService(store: store, nodeKey: nodeKey, interval: settings.checkpointInterval, logger: logger))
+        // Signing the chain head regularly makes rewritten history detectable even by someone who can write the database.
+        services.append(PeriodicService(name: "audit checkpoint", interval: settings.checkpointInterval, logger: logger) {
+            if let checkpoint = try await store.audit.checkpoint(key: nodeKey) {
+                logger.info("audit checkpoint signed", metadata: ["sequence": "\(checkpoint.sequence)"])
+            }
+        })
     }
     if settings.pullInterval > 0 {
-        services.append(PullService(store: store, interval: settings.pullInterval, logger: logger))
+        // Scheduled connection of departments' systems (Art. 11).
+        services.append(PeriodicService(name: "data pull", interval: settings.pullInterval, logger: logger) {
+            for run in try await store.dataSources.runDue() {
+                logger.info("data pulled", metadata: ["source": "\(run.sourceID)", "status": "\(run.status)", "message": "\(run.message ?? "")"])
+            }
+        })
     }
     return Application(
         router: router,
@@ -80,55 +93,34 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
     DataConsole(store: store, guard: accessGuard).addRoutes(to: router)
+    if settings.demoFeeds {
+        // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.
+        router.get("/demo/feeds/{file}") { _, context -> Response in
+            let file = try context.parameters.require("file")
+            guard file.hasSuffix(".csv"), let entry = try await store.catalog.findPublished(String(file.dropLast(4)), in: .government) else {
+                throw HaiheError.notFound("demo_feed", zh: "演示数据源", id: file)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: DemoData.feed(for: entry))))
+        }
+    }
     return router
 }
 
-/// Pulls the data sources whose time has come (scheduled connection of departments' systems, Art. 11).
-struct PullService: Service {
-    let store: Store
+/// Runs a job on a fixed interval until the service group shuts down: the hourly audit checkpoint, scheduled pulls.
+/// A failed round is logged and the next one runs on time.
+struct PeriodicService: Service {
+    let name: String
     let interval: Int
     let logger: Logger
+    let work: @Sendable () async throws -> Void
 
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 while true {
                     try await Task.sleep(for: .seconds(interval))
-                    do {
-                        for run in try await store.dataSources.runDue() {
-                            logger.info("data pulled", metadata: ["source": "\(run.sourceID)", "status": "\(run.status)", "message": "\(run.message ?? "")"])
-                        }
-                    } catch {
-                        logger.error("data pull failed", metadata: ["error": "\(error)"])
-                    }
-                }
-            }
-        } catch is CancellationError {
-            return
-        }
-    }
-}
-
-/// Signs the audit chain head on a fixed interval, so that rewriting history is detectable
-/// even by someone who can write the database.
-struct CheckpointService: Service {
-    let store: Store
-    let nodeKey: NodeKey
-    let interval: Int
-    let logger: Logger
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try await Task.sleep(for: .seconds(interval))
-                    do {
-                        if let checkpoint = try await store.audit.checkpoint(key: nodeKey) {
-                            logger.info("audit checkpoint signed", metadata: ["sequence": "\(checkpoint.sequence)"])
-                        }
-                    } catch {
-                        logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
-                    }
+                    do { try await work() } catch { logger.error("\(name) failed", metadata: ["error": "\(error)"]) }
                 }
             }
         } catch is CancellationError {

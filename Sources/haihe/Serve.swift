@@ -46,11 +46,28 @@ struct Serve: AsyncParsableCommand {
         // Check the port before touching any storage, so a busy port creates nothing.
         try PortCheck.ensureFree(host: settings.host, port: settings.port)
         let store = try await openMigratedStore(storage, logger: logger)
+        var demoData: Task<Void, Never>?
+        // Stops the demo data loader (if still running) before the store closes under it.
+        func stopDemoData() async {
+            demoData?.cancel()
+            await demoData?.value
+        }
         do {
             if demo || Setting.resolve(nil, env: "HAIHE_DEMO") == "1" {
                 let directory = storage.resolvedDataDirectory
                 if let credentials = try await DemoCity.load(into: store, credentialsDirectory: directory) {
                     print("演示数据已载入 / demo city loaded: \(credentials.count) users; credentials written to \(directory)/\(DemoCity.credentialsFileName)")
+                    // The rows (a 200,000-row registry among them) load while the platform already serves.
+                    let feedHost = settings.host == "0.0.0.0" || settings.host == "::" ? "127.0.0.1" : settings.host
+                    demoData = Task {
+                        do {
+                            let rows = try await DemoData.load(into: store, feedBaseURL: "http://\(feedHost):\(settings.port)")
+                            print("演示数据行已载入 / demo data loaded: \(rows) rows across the published entries")
+                        } catch is CancellationError {
+                        } catch {
+                            logger.error("demo data failed", metadata: ["error": "\(error)"])
+                        }
+                    }
                 } else {
                     print("演示数据此前已载入 / demo city already loaded; credentials are in \(storage.resolvedDataDirectory)/\(DemoCity.credentialsFileName)")
                 }
@@ -63,9 +80,11 @@ struct Serve: AsyncParsableCommand {
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
+            await stopDemoData()
             await store.close()
             throw PortCheck.explain(error, host: settings.host, port: settings.port)
         }
+        await stopDemoData()
         await store.close()
         logger.info("stopped")
     }
@@ -89,6 +108,7 @@ struct Serve: AsyncParsableCommand {
                               keyRequestsPerMinute: try number(keyLimit, "HAIHE_RATE_LIMIT_KEY", 6000),
                               signInAttemptsPerMinute: try number(signInLimit, "HAIHE_RATE_LIMIT_SIGNIN", 20),
                               checkpointInterval: try number(checkpointInterval, "HAIHE_CHECKPOINT_INTERVAL", 3600),
-                              pullInterval: try number(pullInterval, "HAIHE_PULL_INTERVAL", 30))
+                              pullInterval: try number(pullInterval, "HAIHE_PULL_INTERVAL", 30),
+                              demoFeeds: demo || Setting.resolve(nil, env: "HAIHE_DEMO") == "1")
     }
 }

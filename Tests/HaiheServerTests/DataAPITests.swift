@@ -1,9 +1,11 @@
 import Foundation
+@testable import HaiheServer
 import HaiheCore
 import HaiheStore
 import HaiheTestSupport
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @Suite("Connecting data over HTTP")
@@ -172,6 +174,42 @@ struct DataAPITests {
                 }
                 try await client.execute(uri: path + "/\(sourceID)", method: .delete, headers: provider) { #expect($0.status == .noContent) }
                 #expect(try await store.dataSources.runDue(at: now.addingTimeInterval(86_400)).map(\.sourceID) == [broken.id])
+            }
+        }
+    }
+}
+
+@Suite("Demo data")
+struct DemoDataTests {
+    @Test("every published demo entry gets rows that pass its own checks; one batch carries realistic mistakes; the feed answers")
+    func demoData() async throws {
+        try await TestDatabase.withStore { (store: Store, directory: String) async throws in
+            _ = try #require(try await DemoCity.load(into: store, credentialsDirectory: directory))
+            let rows = try await DemoData.load(into: store, registryRows: 3_000, otherRows: 300, feedBaseURL: "http://127.0.0.1:1")
+            #expect(rows > 10_000)
+            let published = try await store.catalog.list(CatalogQuery(catalog: .government, limit: 500)).entries
+            for entry in published {
+                let current = try #require(try await store.datasets.current(entryID: entry.entryID), "\(entry.resourceCode) has no data")
+                if entry.resourceCode == DemoData.flawedCode {
+                    #expect(current.rowsRejected > 0 && current.rowsAccepted > 250)
+                } else {
+                    let reason = try await store.datasets.quarantine(versionID: current.id, limit: 1).first?.problems.first?.messageEN ?? ""
+                    #expect(current.rowsRejected == 0, "\(entry.resourceCode): \(reason)")
+                }
+            }
+            #expect(try await store.datasets.current(entryID: try #require(published.first { $0.resourceCode == DemoData.registryCode }).entryID)?.rowsAccepted == 3_000)
+            // A second start loads nothing again.
+            #expect(try await DemoData.load(into: store, registryRows: 3_000, otherRows: 300) == 0)
+            let feedEntry = try #require(published.first { $0.resourceCode == DemoData.feedCode })
+            #expect(try await store.dataSources.sources(entryID: feedEntry.entryID).count == 1)
+
+            let app = buildApplication(store: store, settings: ServerSettings(port: 0, checkpointInterval: 0, pullInterval: 0, demoFeeds: true),
+                                       nodeKey: NodeKey.generate(), logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/demo/feeds/\(DemoData.feedCode).csv", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).hasPrefix(feedEntry.fields.map(\.name).joined(separator: ",")))
+                }
             }
         }
     }

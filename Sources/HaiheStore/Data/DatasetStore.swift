@@ -421,6 +421,7 @@ public struct DatasetStore: Sendable {
             try await database.transaction { session in
                 var rowsInTransaction = 0
                 while rowsInTransaction < Self.rowsPerTransaction {
+                    try Task.checkCancellation()
                     guard let chunk = try await iterator.next() else { finished = true; break }
                     pipe.release()
                     try await Self.insert(chunk.values, rows: chunk.rowCount, into: table, columns: columns, in: session)
