@@ -199,14 +199,7 @@ struct CKANAPI: Sendable {
 
     /// Every entry of the open catalog (the DCAT catalog document lists them all).
     func allOpen() async throws -> [CatalogEntry] {
-        var entries: [CatalogEntry] = []
-        var query = CatalogQuery(catalog: .open, sort: CatalogSort(.code, descending: false), limit: 500)
-        while true {
-            let page = try await store.catalog.list(query)
-            entries += page.entries
-            if page.entries.count < query.limit { return entries }
-            query.offset += query.limit
-        }
+        try await store.catalog.all(CatalogQuery(catalog: .open, sort: CatalogSort(.code, descending: false)))
     }
 
     /// Facet counts over the whole open catalog (tags, groups, organisations) without reading any entry.

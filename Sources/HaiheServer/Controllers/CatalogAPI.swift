@@ -122,16 +122,7 @@ struct CatalogAPI: Sendable {
         router.route(.get, "/api/v1/catalogs/{catalog}", .catalogBrowse, guard: `guard`) { request, context -> Response in
             let name = try context.parameters.require("catalog")
             if name.hasSuffix(".csv"), let catalog = CityCatalog(rawValue: String(name.dropLast(4))) {
-                var query = try Self.query(request, catalog: catalog)
-                query.limit = 500
-                var entries: [CatalogEntry] = []
-                while true {
-                    let page = try await store.catalog.list(query)
-                    entries += page.entries
-                    if page.entries.count < query.limit { break }
-                    query.offset += query.limit
-                }
-                return try await csv(entries, catalog: catalog)
+                return try await csv(try await store.catalog.all(try Self.query(request, catalog: catalog)), catalog: catalog)
             }
             guard let catalog = CityCatalog(rawValue: name) else {
                 throw HaiheError.notFound("catalog", zh: "目录", id: name)

@@ -17,14 +17,7 @@ public enum DemoData {
     public static func load(into store: Store, registryRows: Int = 200_000, otherRows: Int = 2_000, feedBaseURL: String? = nil) async throws -> Int {
         var total = 0
         var generator = SeededGenerator(state: 20_261_201)
-        var query = CatalogQuery(catalog: .government, sort: CatalogSort(.code, descending: false), limit: 500)
-        var entries: [CatalogEntry] = []
-        while true {
-            let page = try await store.catalog.list(query)
-            entries += page.entries
-            if page.entries.count < query.limit { break }
-            query.offset += query.limit
-        }
+        let entries = try await store.catalog.all(CatalogQuery(catalog: .government, sort: CatalogSort(.code, descending: false)))
         let audit = AuditDraft(actor: nil, action: "demo.load", objectType: "dataset_version", detail: ["source": "demo"])
         for entry in entries where try await store.datasets.current(entryID: entry.entryID) == nil {
             try Task.checkCancellation()

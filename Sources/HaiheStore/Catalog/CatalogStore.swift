@@ -299,6 +299,20 @@ public struct CatalogStore: Sendable {
         return CatalogPage(entries: try await versions(result.versionIDs), total: result.total, facets: result.facets)
     }
 
+    /// Every entry a query matches, read page by page (exports, the DCAT document, the demo).
+    public func all(_ query: CatalogQuery) async throws -> [CatalogEntry] {
+        var query = query
+        query.limit = 500
+        query.offset = 0
+        var entries: [CatalogEntry] = []
+        while true {
+            let page = try await list(query)
+            entries += page.entries
+            if page.entries.count < query.limit { return entries }
+            query.offset += query.limit
+        }
+    }
+
     /// The resource codes of a city catalog's entries in code order (CKAN's `package_list`), without reading the entries.
     public func resourceCodes(in catalog: CityCatalog, limit: Int?, offset: Int) async throws -> [String] {
         let membership = catalog.membership
