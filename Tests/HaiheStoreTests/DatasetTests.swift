@@ -172,6 +172,25 @@ struct DatasetTests {
         }
     }
 
+    @Test("a wide table (1,200 fields) loads: rows per statement shrink to stay within SQLite's parameter limit")
+    func wideTable() async throws {
+        try await TestDatabase.withStore { (store: Store, _: String) async throws in
+            let base = try await Self.publishedEntry(store)
+            var entry = CatalogEntry(resourceCode: "105001-00099", title: "宽表", summary: "很多列", providerID: base.providerID, domain: .other,
+                                     fields: (1...1_200).map { FieldDefinition(name: "c\($0)", labelZH: "列\($0)", type: .text) },
+                                     updateFrequency: .yearly, shareType: .unconditional, openType: .unconditional)
+            entry.status = .published
+            entry.publishedAt = Date()
+            try await store.database.transaction { try await CatalogStore.importVersion(entry, in: $0) }
+            let header = (1...1_200).map { "c\($0)" }.joined(separator: ",")
+            // Short values: PostgreSQL keeps a row of short values within one 8 KB page.
+            let rows = (1...40).map { r in (1...1_200).map { $0 == 1_200 ? "\(r)" : "\($0 % 10)" }.joined(separator: ",") }.joined(separator: "\n")
+            let (_, report) = try await store.datasets.load(entry.entryID, from: Self.csv(header + "\n" + rows), audit: .test)
+            #expect(report.rowsAccepted == 40)
+            #expect(try await store.datasets.rows(entryID: entry.entryID).rows.last?.last == .text("40"))
+        }
+    }
+
     @Test("a load whose process died (its lease ran out) is dropped and never becomes visible")
     func abandonedLoads() async throws {
         try await TestDatabase.withStore { (store: Store, _: String) async throws in

@@ -623,12 +623,14 @@ public struct DatasetStore: Sendable {
             let tuples = (0..<count).map { r in "(" + (1...columns.count).map { "$\(r * columns.count + $0)" }.joined(separator: ", ") + ")" }
             return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))"
         }
-        let full = statement(rows: rowsPerStatement)
+        // Wide tables take fewer rows a statement: SQLite allows 32,766 parameters.
+        let perStatement = max(1, min(rowsPerStatement, 30_000 / columns.count))
+        let full = statement(rows: perStatement)
         var start = 0
         while start < rows {
-            let count = min(rowsPerStatement, rows - start)
+            let count = min(perStatement, rows - start)
             let binds = Array(values[(start * columns.count)..<((start + count) * columns.count)])
-            try await session.execute(count == rowsPerStatement ? full : statement(rows: count), binds)
+            try await session.execute(count == perStatement ? full : statement(rows: count), binds)
             start += count
         }
     }
