@@ -57,7 +57,7 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
     if settings.pullInterval > 0 {
         // Scheduled connection of departments' systems (Art. 11).
         services.append(PeriodicService(name: "data pull", interval: settings.pullInterval, logger: logger) {
-            for run in try await store.dataSources.runDue() {
+            for run in try await store.dataSources.runDue(secrets: SecretBox(nodeKey: nodeKey)) {
                 logger.info("data pulled", metadata: ["source": "\(run.sourceID)", "status": "\(run.status)", "message": "\(run.message ?? "")"])
             }
         })
@@ -86,13 +86,13 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     AuditAPI(store: store, guard: accessGuard, nodeKey: nodeKey).addRoutes(to: router)
     CatalogAPI(store: store, guard: accessGuard).addRoutes(to: router)
     RectificationAPI(store: store, guard: accessGuard).addRoutes(to: router)
-    DataAPI(store: store, guard: accessGuard).addRoutes(to: router)
+    DataAPI(store: store, guard: accessGuard, secrets: SecretBox(nodeKey: nodeKey)).addRoutes(to: router)
     let ckan = CKANAPI(store: store)
     ckan.addRoutes(to: router)
     DCATController(store: store, ckan: ckan).addRoutes(to: router)
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
-    DataConsole(store: store, guard: accessGuard).addRoutes(to: router)
+    DataConsole(store: store, guard: accessGuard, secrets: SecretBox(nodeKey: nodeKey)).addRoutes(to: router)
     if settings.demoFeeds {
         // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.
         router.get("/demo/feeds/{file}") { _, context -> Response in

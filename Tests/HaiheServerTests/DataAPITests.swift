@@ -177,6 +177,50 @@ struct DataAPITests {
             }
         }
     }
+
+    @Test("a PostgreSQL source: its connection string is stored sealed and never shown; the query's rows load as a version",
+          .enabled(if: TestDatabase.postgresAdminURL != nil))
+    func postgresPull() async throws {
+        try await withDemoApp { client, store, credentials in
+            // The department's own database: a fresh database on the test server with a table of its registry.
+            let (location, _, cleanup) = try await TestDatabase.makeLocation()
+            guard case .postgres(let url) = location else { return }
+            let department = try await Store.open(location)
+            try await department.database.transaction { session in
+                try await session.execute("CREATE TABLE registry (credit_code TEXT, company_name TEXT, legal_representative TEXT, registered_capital DOUBLE PRECISION, established_on TEXT, district TEXT)", [])
+                for n in 1...3 {
+                    try await session.execute("INSERT INTO registry VALUES ($1, $2, '张三', 10.5, '2020-01-02', '河西区')", TestData.creditCode(n), "天津第\(n)号有限公司")
+                }
+            }
+            await department.close()
+            var components = URLComponents(string: url)!
+            components.password = "secret-password"  // trust authentication ignores it; it must never be stored or shown in clear
+            let connection = components.string!
+            var headers = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            headers[.contentType] = "application/json"
+            let provider = headers
+            let body = try JSONSerialization.data(withJSONObject: ["kind": "postgres", "connection": connection, "interval_minutes": 30,
+                                                                   "query": "SELECT credit_code, company_name, legal_representative, registered_capital, established_on, district FROM registry"])
+            let id = try await client.execute(uri: "/api/v1/data/201005-00001/sources", method: .post, headers: provider, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .created)
+                #expect(!String(buffer: response.body).contains("secret-password"))
+                return decodeObject(response)["id"] as? String ?? ""
+            }
+            let stored = try await store.database.read { try await $0.query("SELECT url, sealed_connection FROM data_sources WHERE id = $1", id) }
+            #expect(stored.count == 1 && stored.allSatisfy { !$0.values.contains { "\($0)".contains("secret-password") } })
+            try await client.execute(uri: "/api/v1/data/201005-00001/sources/\(id)/run", method: .post, headers: provider) { response in
+                let run = decodeObject(response)
+                #expect(run["status"] as? String == "published" && run["rows_read"] as? Int == 3, "\(run)")
+            }
+            let entryID = try #require(try await store.catalog.findPublished("201005-00001", in: .government)).entryID
+            #expect(try await store.datasets.rows(entryID: entryID).rows.first?[3] == .real(10.5))
+            // Without the node key the credentials cannot be opened.
+            let other = SecretBox(nodeKey: NodeKey.generate())
+            let source = try #require(try await store.dataSources.source(id: id))
+            #expect(try await store.dataSources.run(source, secrets: other).status == "failed")
+            await cleanup()
+        }
+    }
 }
 
 @Suite("Demo data")

@@ -8,6 +8,8 @@ import Hummingbird
 struct DataAPI: Sendable {
     let store: Store
     let `guard`: Guard
+    /// Seals and opens the connection strings of PostgreSQL sources.
+    let secrets: SecretBox
     /// The largest upload accepted (streamed to a temporary file, never held in memory).
     static let maximumUploadBytes = 4 << 30
 
@@ -23,8 +25,11 @@ struct DataAPI: Sendable {
     }
 
     struct SourceInput: Decodable {
-        var url: String
+        var kind: DataSource.Kind?
+        var url: String?
         var format: BatchFormat?
+        var connection: String?
+        var query: String?
         var intervalMinutes: Int?
     }
 
@@ -152,8 +157,16 @@ struct DataAPI: Sendable {
         router.route(.post, "/api/v1/data/{entry}/sources", .dataIngest, guard: `guard`) { request, context -> Response in
             let entry = try await entry(context, .dataIngest)
             let input = try await decode(SourceInput.self, request, context, keys: .convertFromSnakeCase)
-            let source = try await store.dataSources.add(entryID: entry.entryID, url: input.url, format: input.format,
-                                                         intervalMinutes: input.intervalMinutes ?? 1440, audit: context.auditDraft(.dataIngest, detail: ["operation": "add_source"]))
+            let audit = context.auditDraft(.dataIngest, detail: ["operation": "add_source"])
+            let source: DataSource
+            switch input.kind ?? .http {
+            case .http:
+                source = try await store.dataSources.add(entryID: entry.entryID, url: input.url ?? "", format: input.format,
+                                                         intervalMinutes: input.intervalMinutes ?? 1440, audit: audit)
+            case .postgres:
+                source = try await store.dataSources.addPostgres(entryID: entry.entryID, connection: input.connection ?? "", query: input.query ?? "",
+                                                                 intervalMinutes: input.intervalMinutes ?? 1440, secrets: secrets, audit: audit)
+            }
             return try jsonResponse(source, status: .created, context: context)
         }
 
@@ -168,7 +181,7 @@ struct DataAPI: Sendable {
 
         router.route(.post, "/api/v1/data/{entry}/sources/{id}/run", .dataIngest, guard: `guard`) { _, context -> Response in
             let source = try await source(context, .dataIngest)
-            return try jsonResponse(try await store.dataSources.run(source), context: context)
+            return try jsonResponse(try await store.dataSources.run(source, secrets: secrets), context: context)
         }
 
         router.route(.delete, "/api/v1/data/{entry}/sources/{id}", .dataIngest, guard: `guard`) { _, context -> Response in

@@ -189,15 +189,18 @@ enum OpenAPIDocument {
             parameters: [entryParameter],
             body: object(["batch_id": string(), "upsert": array(["type": "object"]), "delete": array(["type": "object"])], required: ["batch_id"]),
             response: json(object(["version": version, "report": report, "replayed": boolean])), status: "201")]
-        let source = object(["id": string(), "entry_id": string(), "url": string(), "format": string(), "interval_minutes": integer, "enabled": boolean,
+        let source = object(["id": string(), "entry_id": string(), "kind": string(values: ["http", "postgres"]), "url": string(), "query": string(), "format": string(), "interval_minutes": integer, "enabled": boolean,
                              "next_run_at": string(format: "date-time"), "created_by": string(), "created_at": string(format: "date-time")])
         let run = object(["id": string(), "source_id": string(), "started_at": string(format: "date-time"), "finished_at": string(format: "date-time"),
                           "status": string(values: ["running", "published", "rejected", "failed"]), "version_id": string(), "rows_read": integer, "message": string()])
         all["/api/v1/data/{entry}/sources"] = [
             "get": operation("Scheduled pull sources with their latest runs", tag: "data", parameters: [entryParameter],
                              response: json(object(["items": array(object(["source": source, "runs": array(run)]))]))),
-            "post": operation("Register an http(s) source pulled every interval_minutes (default 1440)", tag: "data", parameters: [entryParameter],
-                              body: object(["url": string(), "format": string(values: ["csv", "json", "xlsx"]), "interval_minutes": integer], required: ["url"]),
+            "post": operation("Register a source pulled every interval_minutes (default 1440): an http(s) URL, or a PostgreSQL query whose connection string is stored sealed",
+                              tag: "data", parameters: [entryParameter],
+                              body: object(["kind": string(values: ["http", "postgres"]), "url": string(), "format": string(values: ["csv", "json", "xlsx"]),
+                                            "connection": string("postgres://user:password@host:port/database (kind postgres)"),
+                                            "query": string("SELECT … whose columns are the entry's fields (kind postgres)"), "interval_minutes": integer]),
                               response: json(source), status: "201"),
         ]
         all["/api/v1/data/{entry}/sources/{id}"] = ["delete": operation("Stop pulling a source", tag: "data", parameters: [entryParameter, idParameter],

@@ -9,8 +9,9 @@ import MultipartKit
 struct DataConsole: Sendable {
     let store: Store
     let `guard`: Guard
+    let secrets: SecretBox
 
-    var api: DataAPI { DataAPI(store: store, guard: `guard`) }
+    var api: DataAPI { DataAPI(store: store, guard: `guard`, secrets: secrets) }
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
         let web = router.group().add(middleware: WebErrorMiddleware())

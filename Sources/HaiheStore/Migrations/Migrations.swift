@@ -294,5 +294,13 @@ public enum Migrations {
                 "CREATE INDEX data_source_runs_source ON data_source_runs(source_id, started_at)",
             ]
         },
+        Migration(version: 8, name: "pulls from a department's PostgreSQL query") { _ in
+            [
+                "ALTER TABLE data_sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'http'",
+                "ALTER TABLE data_sources ADD COLUMN query TEXT",
+                // The connection string, sealed with a key derived from the node key (never stored in clear).
+                "ALTER TABLE data_sources ADD COLUMN sealed_connection TEXT",
+            ]
+        },
     ]
 }
