@@ -112,7 +112,6 @@ public struct BatchReader {
     public let format: BatchFormat
     public private(set) var encoding: TextEncoding?
     public private(set) var delimiter: UInt8?
-    public private(set) var bytesRead = 0
 
     public static let maximumJSONBytes = 256 << 20
 
@@ -170,7 +169,6 @@ public struct BatchReader {
                 }
             }
             while let chunk = try next() {
-                bytesRead += chunk.count
                 if !chunk.isEmpty { sawAnything = true }
                 try feed(try decoded(final: false, chunk))
             }
@@ -183,6 +181,7 @@ public struct BatchReader {
             throw HaiheError.invalid("data.format", zh: "Excel文件须先转换为CSV再读取", en: "An Excel file is converted to CSV before it is read")
         case .json:
             var text: [UInt8] = []
+            var bytesRead = 0
             while let chunk = try next() {
                 bytesRead += chunk.count
                 // JSON is parsed whole; very large data belongs in CSV, which streams.

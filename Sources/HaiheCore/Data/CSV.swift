@@ -14,11 +14,21 @@ public struct CSVRecord {
 
     /// The record written back as one CSV line (fields quoted where needed), for quarantine.
     public var text: String {
-        (0..<count).map { i -> String in
-            let value = String(decoding: self[i], as: UTF8.self)
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: ",")
+        CSVField.line((0..<count).map { String(decoding: self[$0], as: UTF8.self) })
+    }
+}
+
+/// Writing CSV (RFC 4180): the one place that decides when and how a value is quoted.
+public enum CSVField {
+    /// The value as a CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+    public static func quoted(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One line of comma-separated fields, without the line break.
+    public static func line(_ values: [String]) -> String {
+        values.map(quoted).joined(separator: ",")
     }
 }
 

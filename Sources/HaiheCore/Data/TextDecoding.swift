@@ -62,14 +62,14 @@ public final class TextDecoder {
             }
             if let nul = input.firstIndex(of: 0) { throw Failure.notText(offset: nul) }
             if encoding == nil {
-                let valid = Self.validUTF8Prefix(input, from: start, final: final)
+                let valid = Self.validUTF8Prefix(input, from: start)
                 encoding = valid == input.count || (!final && Self.incompleteTailOnly(input, from: valid)) ? .utf8 : .gb18030
             }
         }
         defer { offset += input.count - carry.count }
         switch encoding! {
         case .utf8:
-            let valid = Self.validUTF8Prefix(input, from: start, final: final)
+            let valid = Self.validUTF8Prefix(input, from: start)
             if valid < input.count {
                 // Only an incomplete sequence at the very end may wait for the next chunk.
                 if !final, Self.incompleteTailOnly(input, from: valid) {
@@ -111,7 +111,7 @@ public final class TextDecoder {
     }
 
     /// The length of the longest prefix (from `start`) that is well-formed UTF-8.
-    static func validUTF8Prefix(_ b: [UInt8], from start: Int, final: Bool) -> Int {
+    static func validUTF8Prefix(_ b: [UInt8], from start: Int) -> Int {
         var i = start
         let n = b.count
         while i < n {

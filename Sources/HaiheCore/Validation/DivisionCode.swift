@@ -12,11 +12,6 @@ public enum DivisionCode {
                                       50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82]
     static let tianjinCodes: Set<Int> = Set(tianjin.keys.compactMap { Int($0) })
 
-    public static func isValid(_ code: String) -> Bool {
-        var code = code
-        return code.withUTF8 { isValid(utf8: $0) }
-    }
-
     public static func isValid(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count == 6, let value = CalendarDate.number(b, 0, 6) else { return false }
         let province = value / 10_000

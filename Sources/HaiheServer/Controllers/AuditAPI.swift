@@ -88,10 +88,7 @@ struct AuditAPI: Sendable {
     static func csvField(_ value: String) -> String {
         var v = value
         if let first = v.first, "=+-@".contains(first) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
+        return CSVField.quoted(v)
     }
 }
 

@@ -51,7 +51,7 @@ public enum DemoData {
                     default: value = field.identifier == nil ? (field.required ? "" : value + "？") : String(value.dropLast()) + "Z"
                     }
                 }
-                return value.contains(",") || value.contains("\"") ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+                return CSVField.quoted(value)
             }.joined(separator: ",") + "\n"
         }
         return text

@@ -344,7 +344,7 @@ public struct CatalogStore: Sendable {
         let rows = try await database.read { session -> [SQLRow] in
             guard let latest = try await session.scalarInt("SELECT value FROM catalog_sequence WHERE id = 1"), latest > seen else { return [] }
             return try await session.query("""
-                SELECT id, entry_id, change_seq, status, provider_id, resource_code, title, domain, share_type, open_type, update_frequency,
+                SELECT id, change_seq, status, provider_id, resource_code, title, domain, share_type, open_type, update_frequency,
                        formats, keywords, search_text, published_at, created_at, updated_at, CASE WHEN keywords IS NULL THEN document END AS document
                 FROM catalog_entries WHERE change_seq > $1
                 """, seen)
@@ -355,7 +355,7 @@ public struct CatalogStore: Sendable {
             // Rows written before keywords had their own column carry them only in the document.
             let keywords = try row.optionalString("keywords").map(Self.splitKeywords) ?? Self.decode(row).keywords
             return PublishedCatalogIndex.Row(
-                versionID: try row.string("id"), entryID: try row.string("entry_id"), changeSequence: Int64(try row.int("change_seq")),
+                versionID: try row.string("id"), changeSequence: Int64(try row.int("change_seq")),
                 isPublished: try row.string("status") == EntryStatus.published.rawValue, providerID: try row.string("provider_id"),
                 resourceCode: try row.string("resource_code"), title: try row.string("title"), domain: try row.string("domain"),
                 shareType: try row.string("share_type"), openType: try row.string("open_type"), updateFrequency: try row.string("update_frequency"),
@@ -417,12 +417,8 @@ public struct CatalogStore: Sendable {
         }
     }
 
-    /// Records that data for an entry arrived (the connecting-data capability calls this; overdue detection reads it).
-    public func markDataUpdated(entryID: String, at time: Date = Date()) async throws {
-        try await database.transaction { try await Self.markDataUpdated(entryID: entryID, at: time, in: $0) }
-    }
-
-    /// The same within the caller's transaction (publishing a dataset version does it in its own).
+    /// Records that data for an entry arrived, within the caller's transaction (publishing a dataset version does it;
+    /// overdue detection reads it).
     public static func markDataUpdated(entryID: String, at time: Date, in session: any SQLSession) async throws {
         for row in try await session.query("SELECT document FROM catalog_entries WHERE entry_id = $1 AND status = 'published'\(session.dialect.forUpdate)", entryID) {
             var entry = try decode(row)

@@ -21,7 +21,6 @@ final class PublishedCatalogIndex: Sendable {
     /// One row of `catalog_entries` as the index needs it.
     struct Row: Sendable {
         var versionID: String
-        var entryID: String
         var changeSequence: Int64
         var isPublished: Bool
         var providerID: String

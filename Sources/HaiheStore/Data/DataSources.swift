@@ -204,28 +204,27 @@ public struct DataSourceStore: Sendable {
     /// Runs the query on the department's database and writes the result as CSV, its column names as the header.
     static func query(_ connection: String, _ sql: String, to path: String) async throws {
         let source = try PostgresDatabase(url: connection, maximumConnections: 1)
-        defer { Task { await source.close() } }
         let rows: [SQLRow]
         do {
             rows = try await source.read { try await $0.query(sql, []) }
+            await source.close()
         } catch {
+            await source.close()
             throw HaiheError.invalid("data.source_query", zh: "数据源查询失败：\(error)", en: "The source query failed: \(error)")
         }
         func cell(_ value: SQLValue) -> String {
-            let text: String
             switch value {
-            case .null, .blob: return ""
-            case .integer(let i): text = String(i)
-            case .real(let d): text = String(d)
-            case .text(let t): text = t
+            case .null, .blob: ""
+            case .integer(let i): String(i)
+            case .real(let d): String(d)
+            case .text(let t): t
             }
-            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         guard let first = rows.first else {
             throw HaiheError.invalid("data.empty", zh: "数据源查询没有返回任何行", en: "The source query returned no rows")
         }
-        var text = first.columns.joined(separator: ",") + "\n"
-        for row in rows { text += row.values.map(cell).joined(separator: ",") + "\n" }
+        var text = CSVField.line(first.columns) + "\n"
+        for row in rows { text += CSVField.line(row.values.map(cell)) + "\n" }
         try text.write(toFile: path, atomically: false, encoding: .utf8)
     }
 

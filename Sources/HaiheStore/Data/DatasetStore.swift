@@ -274,13 +274,15 @@ public struct DatasetStore: Sendable {
 
     /// The key values of a push batch's deletes, checked like values (a date key may be written 2024/01/02) and as stored.
     static func deleteKeys(_ deletes: [[String: String]], fields: [FieldDefinition]) throws -> [[SQLValue]] {
-        let keys = fields.filter(\.uniqueKey)
+        // One check per key field, made once (a pattern compiles once), then applied to every delete.
+        let checks = fields.filter(\.uniqueKey).map(FieldCheck.init)
         return try deletes.enumerated().map { index, key in
-            try keys.map { field -> SQLValue in
+            try checks.map { check -> SQLValue in
+                let field = check.field
                 guard var text = key[field.name] ?? key[field.labelZH] else {
                     throw HaiheError.invalid("data.delete_key", zh: "第\(index + 1)个删除项缺少唯一键“\(field.name)”", en: "Delete \(index + 1) lacks the key field \(field.name)")
                 }
-                switch text.withUTF8({ FieldCheck(field).check($0) }) {
+                switch text.withUTF8({ check.check($0) }) {
                 case .success(.integer(let i)): return .integer(i)
                 case .success(.real(let d)): return .real(d)
                 case .success(.text(let t)): return .text(t)

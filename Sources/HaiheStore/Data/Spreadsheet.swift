@@ -57,9 +57,7 @@ enum Spreadsheet {
         let width = reader.rows.first?.count ?? 0
         for var row in reader.rows {
             while row.count < width { row.append("") }
-            text += row.map { value in
-                value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
-            }.joined(separator: ",") + "\n"
+            text += CSVField.line(row) + "\n"
         }
         try text.write(toFile: csvPath, atomically: false, encoding: .utf8)
     }
@@ -73,6 +71,14 @@ enum Spreadsheet {
     }
 }
 
+/// Runs Foundation's streaming XML parser over `data` with `delegate` collecting what it needs; returns the delegate.
+private func parseXML<Delegate: NSObject & XMLParserDelegate>(_ data: Data, with delegate: Delegate) -> Delegate {
+    let parser = XMLParser(data: data)
+    parser.delegate = delegate
+    parser.parse()
+    return delegate
+}
+
 /// Attributes of every element with a given name (workbook sheets, relationships).
 private final class XMLElements: NSObject, XMLParserDelegate {
     let element: String
@@ -81,11 +87,7 @@ private final class XMLElements: NSObject, XMLParserDelegate {
     init(element: String) { self.element = element }
 
     static func read(_ data: Data, element: String) -> [[String: String]] {
-        let collector = XMLElements(element: element)
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        parser.parse()
-        return collector.found
+        parseXML(data, with: XMLElements(element: element)).found
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
@@ -100,11 +102,7 @@ private final class SharedStrings: NSObject, XMLParserDelegate {
     var inText = false
 
     static func read(_ data: Data) -> [String] {
-        let collector = SharedStrings()
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        parser.parse()
-        return collector.strings
+        parseXML(data, with: SharedStrings()).strings
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
@@ -130,11 +128,7 @@ private final class DateStyles: NSObject, XMLParserDelegate {
     var inCellFormats = false
 
     static func read(_ data: Data) -> [Bool] {
-        let collector = DateStyles()
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        parser.parse()
-        return collector.styles
+        parseXML(data, with: DateStyles()).styles
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
