@@ -36,7 +36,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-            ]
+            ],
+            // The PRC holiday schedules shipped with the platform (working-day deadlines, Art. 17 and 23).
+            resources: [.copy("Sharing/Resources/prc-working-calendar.json")]
         ),
         .target(
             name: "HaiheStore",

@@ -23,6 +23,8 @@ public struct ServerSettings: Sendable {
     public var pullInterval: Int
     /// Serve `/demo/feeds/{code}.csv`, the demo city's stand-in for a department's own system.
     public var demoFeeds: Bool
+    /// "Now" for deadlines, grants and escalation; tests set a clock they drive.
+    public var clock: any PlatformClock = SystemClock()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe", secureCookies: Bool = false,
                 anonymousRequestsPerMinute: Int = 600, keyRequestsPerMinute: Int = 6000, signInAttemptsPerMinute: Int = 20,
@@ -60,6 +62,10 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
             for run in try await store.dataSources.runDue(secrets: SecretBox(nodeKey: nodeKey)) {
                 logger.info("data pulled", metadata: ["source": "\(run.sourceID)", "status": "\(run.status)", "message": "\(run.message ?? "")"])
             }
+            // Art. 17: an unanswered share request past its two working days goes before the regulator.
+            for request in try await store.sharing.escalateOverdue(at: settings.clock.now()) {
+                logger.info("share request escalated", metadata: ["request": "\(request.id)", "provider": "\(request.providerID)"])
+            }
         })
     }
     return Application(
@@ -93,6 +99,10 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
     DataConsole(store: store, guard: accessGuard, secrets: SecretBox(nodeKey: nodeKey)).addRoutes(to: router)
+    let shared = SharedData(store: store, nodeKey: nodeKey)
+    SharingAPI(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
+    CalendarAPI(store: store, guard: accessGuard, nodeKey: nodeKey, clock: settings.clock).addRoutes(to: router)
+    SharingConsole(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     if settings.demoFeeds {
         // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.
         router.get("/demo/feeds/{file}") { _, context -> Response in

@@ -31,6 +31,8 @@ public struct Store: Sendable {
     public let rectification: RectificationStore
     public let datasets: DatasetStore
     public let dataSources: DataSourceStore
+    public let calendar: CalendarStore
+    public let sharing: SharingStore
 
     public init(database: any SQLDatabase) {
         self.rectification = RectificationStore(database: database)
@@ -38,6 +40,8 @@ public struct Store: Sendable {
         self.datasets = DatasetStore(database: database, catalog: catalog)
         self.dataSources = DataSourceStore(database: database, datasets: datasets)
         self.audit = AuditTrail(database: database)
+        self.calendar = CalendarStore(database: database)
+        self.sharing = SharingStore(database: database, calendar: calendar)
         self.auth = AuthStore(database: database)
         self.database = database
         self.organizations = SQLOrganizationRepository(database: database)

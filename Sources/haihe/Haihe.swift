@@ -8,7 +8,7 @@ struct Haihe: AsyncParsableCommand {
         commandName: "haihe",
         abstract: "海河 Haihe: Tianjin's government data sharing and open-data platform.",
         discussion: "Every option can also be set by an environment variable named in its help (HAIHE_*); a flag wins over the variable.",
-        subcommands: [Serve.self, Migrate.self, Import.self, Audit.self]
+        subcommands: [Serve.self, Migrate.self, Import.self, Audit.self, CalendarCommand.self, TraceCommand.self, VerifyCommand.self]
     )
 }
 

@@ -24,12 +24,12 @@ public enum TestData {
     }
 
     /// A published entry of the market regulator with the enterprise fields (created with its organisation).
-    public static func publishedEnterpriseEntry(_ store: Store) async throws -> CatalogEntry {
+    public static func publishedEnterpriseEntry(_ store: Store, shareType: ShareType = .unconditional) async throws -> CatalogEntry {
         let organization = Organization(kind: .cityDepartment, nameZH: "天津市市场监督管理委员会", creditCode: UnifiedSocialCreditCode.make(
             authority: "1", type: "1", division: "120000", organizationBody: "70000001")!, divisionCode: "120000")
         try await store.organizations.create(organization, audit: .test)
         var entry = CatalogEntry(resourceCode: "105001-00001", title: "企业登记基本信息", summary: "全市企业登记信息", providerID: organization.id,
-                                 domain: .enterpriseRegistration, fields: enterpriseFields, updateFrequency: .daily, shareType: .unconditional,
+                                 domain: .enterpriseRegistration, fields: enterpriseFields, updateFrequency: .daily, shareType: shareType,
                                  openType: .unconditional)
         entry.status = .published
         entry.publishedAt = Date()

@@ -22,8 +22,16 @@ public struct CSVRecord {
 public enum CSVField {
     /// The value as a CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
     public static func quoted(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        needsQuotes(value) ? alwaysQuoted(value) : value
+    }
+
+    public static func needsQuotes(_ value: String) -> Bool {
+        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    }
+
+    /// Quoted whether or not it needs to be: the same value to any CSV reader (delivery fingerprints use the choice).
+    public static func alwaysQuoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// One line of comma-separated fields, without the line break.
@@ -150,6 +158,16 @@ public struct CSVParser {
     }
 
     /// Ends the input: the last record needs no line break.
+    /// Every record of a small text at once, as strings (schedules, test fixtures); streams use `feed`.
+    public static func records(of bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) throws -> [[String]] {
+        var parser = CSVParser(delimiter: delimiter)
+        var records: [[String]] = []
+        let collect: (CSVRecord) -> Void = { record in records.append((0..<record.count).map { String(decoding: record[$0], as: UTF8.self) }) }
+        try bytes.withUnsafeBufferPointer { try parser.feed($0, collect) }
+        try parser.finish(collect)
+        return records
+    }
+
     public mutating func finish(_ onRecord: (CSVRecord) throws -> Void) throws {
         switch state {
         case .quoted: throw Failure.unterminatedQuote(line: recordLine)

@@ -53,7 +53,7 @@ public enum Decision: Sendable, Equatable {
 /// The same table is written down in docs/POLICY.md, and a test holds the two together.
 public enum AccessPolicy {
     /// Actions anyone may do without signing in.
-    public static let publicActions: Set<Action> = [.platformRead]
+    public static let publicActions: Set<Action> = [.platformRead, .calendarRead, .certificateVerify]
 
     /// For each action, the roles that may do it and how far.
     public static let rules: [Action: [Role: Reach]] = {
@@ -86,6 +86,23 @@ public enum AccessPolicy {
             // Art. 11, 12: a department connects its own entries' data; the regulator and auditors see every load's record.
             .dataIngest: [.provider: .ownOrganization, .contributor: .ownOrganization],
             .dataHistory: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .contributor: .ownOrganization],
+            // The working-day calendar and certificate checks are public: deadlines and equal legal effect concern everyone.
+            .calendarRead: Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, Reach.any) }),
+            .calendarManage: [.regulator: .any],
+            .certificateVerify: Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, Reach.any) }),
+            // Art. 16–18: government departments read shared data; which entry and which fields is SharingPolicy's
+            // second question (unconditional, own data, or a live grant). Social contributors are not departments.
+            .sharingRead: [.regulator: .any, .provider: .any, .consumer: .any],
+            // A department applies, disputes and withdraws for itself; the provider answers for its own entries.
+            .sharingApply: [.provider: .ownOrganization, .consumer: .ownOrganization],
+            .sharingAnswer: [.provider: .ownOrganization],
+            // Negotiation is between the two sides, with the regulator able to join; the object is either side's organisation.
+            .sharingNegotiate: [.regulator: .any, .provider: .ownOrganization, .consumer: .ownOrganization],
+            .sharingView: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .consumer: .ownOrganization],
+            // Art. 17: failing negotiation the regulator decides; it also revokes grants.
+            .sharingArbitrate: [.regulator: .any],
+            // Tracing a copy found outside: oversight everywhere, a provider for its own entries' deliveries.
+            .sharingTrace: [.regulator: .any, .auditor: .any, .provider: .ownOrganization],
         ]
     }()
 

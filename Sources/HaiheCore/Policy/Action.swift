@@ -24,14 +24,25 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case rectificationRespond = "rectification.respond"
     case dataIngest = "data.ingest"
     case dataHistory = "data.history"
+    case calendarRead = "calendar.read"
+    case calendarManage = "calendar.manage"
+    case sharingRead = "sharing.read"
+    case sharingApply = "sharing.apply"
+    case sharingAnswer = "sharing.answer"
+    case sharingNegotiate = "sharing.negotiate"
+    case sharingView = "sharing.view"
+    case sharingArbitrate = "sharing.arbitrate"
+    case sharingTrace = "sharing.trace"
+    case certificateVerify = "certificate.verify"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
         case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
-             .catalogOversee, .rectificationRead, .dataHistory: false
+             .catalogOversee, .rectificationRead, .dataHistory, .calendarRead, .sharingRead, .sharingView, .sharingTrace, .certificateVerify: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
-             .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest: true
+             .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest, .calendarManage, .sharingApply,
+             .sharingAnswer, .sharingNegotiate, .sharingArbitrate: true
         }
     }
 

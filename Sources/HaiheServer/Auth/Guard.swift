@@ -23,6 +23,17 @@ struct Guard: Sendable {
         }
     }
 
+    /// For objects with two sides (a share request: the consumer's and the provider's organisation): allowed when the
+    /// policy allows the action on either side's object; otherwise refused (and audited) as for the first.
+    @discardableResult
+    func requireEither(_ action: Action, organizations: [String], _ context: HaiheRequestContext) async throws -> Subject? {
+        let subject = context.identity?.subject
+        for organization in organizations where AccessPolicy.decide(subject, action, on: PolicyObject(organizationID: organization)).isAllowed {
+            return subject
+        }
+        return try await require(action, on: PolicyObject(organizationID: organizations.first ?? "*"), context)
+    }
+
     /// The signed-in subject, after the policy allowed `action`.
     func subject(_ action: Action, on object: PolicyObject = .none, _ context: HaiheRequestContext) async throws -> Subject {
         guard let subject = try await require(action, on: object, context) else {

@@ -54,31 +54,9 @@ struct DataAPI: Sendable {
 
     struct Rows: ResponseEncodable {
         var columns: [String]
-        var rows: [[JSONCell]]
+        var rows: [[JSONValue]]
         var total: Int
         var version: Int?
-    }
-
-    /// A stored value as JSON: null, number or string.
-    enum JSONCell: Encodable {
-        case null, integer(Int64), real(Double), text(String)
-        init(_ value: SQLValue) {
-            switch value {
-            case .null, .blob: self = .null
-            case .integer(let i): self = .integer(i)
-            case .real(let d): self = .real(d)
-            case .text(let t): self = .text(t)
-            }
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .null: try container.encodeNil()
-            case .integer(let i): try container.encode(i)
-            case .real(let d): try container.encode(d)
-            case .text(let t): try container.encode(t)
-            }
-        }
     }
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
@@ -241,7 +219,7 @@ struct DataAPI: Sendable {
             let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 100, 1), 1000)
             let offset = min(max(Int(query["offset"].map(String.init) ?? "") ?? 0, 0), 1 << 40)
             let (columns, rows, total) = try await store.datasets.rows(entryID: entry.entryID, limit: limit, offset: offset)
-            return Rows(columns: columns, rows: rows.map { $0.map(JSONCell.init) }, total: total,
+            return Rows(columns: columns, rows: rows.map { $0.map(JSONValue.init) }, total: total,
                         version: try await store.datasets.current(entryID: entry.entryID)?.version)
         }
     }

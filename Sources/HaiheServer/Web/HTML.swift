@@ -58,4 +58,6 @@ extension HTTPField.Name {
     static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    /// The delivery record a response of shared data is (for tracing and its certificate).
+    static let haiheDelivery = HTTPField.Name("Haihe-Delivery")!
 }

@@ -456,6 +456,10 @@ public struct DatasetStore: Sendable {
                         in session: any SQLSession) async throws -> [String] {
         let now = Date()
         _ = try await lockDataset(entryID, in: session, at: now)
+        // Readers page through a published version by row number (downloads in constant memory, keyset cursors).
+        if let table = try await session.first("SELECT table_name FROM dataset_versions WHERE id = $1", versionID)?.string("table_name") {
+            try await session.execute("CREATE INDEX IF NOT EXISTS \(table)_row ON \(table) (_row)")
+        }
         try await session.execute("UPDATE dataset_versions SET status = 'superseded' WHERE entry_id = $1 AND status = 'published'", entryID)
         try await record(versionID, status: .published, report: report, tablePresent: true, in: session, publishedAt: now)
         try await session.execute("UPDATE datasets SET current_version_id = $2, updated_at = $3 WHERE entry_id = $1", entryID, versionID, now)

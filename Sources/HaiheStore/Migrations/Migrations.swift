@@ -302,5 +302,100 @@ public enum Migrations {
                 "ALTER TABLE data_sources ADD COLUMN sealed_connection TEXT",
             ]
         },
+            Migration(version: 9, name: "working-day calendar and data sharing") { _ in
+            [
+                "CREATE TABLE calendar_years (year BIGINT PRIMARY KEY, source TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT)",
+                """
+                CREATE TABLE calendar_days (
+                    year BIGINT NOT NULL REFERENCES calendar_years(year),
+                    day TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (year, day)
+                )
+                """,
+                """
+                CREATE TABLE share_requests (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL,
+                    resource_code TEXT NOT NULL,
+                    entry_title TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    consumer_id TEXT NOT NULL,
+                    requested_by TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    duty TEXT NOT NULL,
+                    legal_basis TEXT NOT NULL,
+                    period_start TEXT NOT NULL,
+                    period_end TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    accepted_at TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    answered_at TEXT,
+                    refusal_reason TEXT,
+                    refusal_basis TEXT,
+                    decision TEXT,
+                    decided_at TEXT,
+                    escalated_at TEXT,
+                    grant_id TEXT
+                )
+                """,
+                "CREATE INDEX share_requests_provider ON share_requests(provider_id, status, deadline)",
+                "CREATE INDEX share_requests_consumer ON share_requests(consumer_id, accepted_at)",
+                "CREATE INDEX share_requests_status ON share_requests(status, deadline)",
+                """
+                CREATE TABLE share_request_events (
+                    id TEXT PRIMARY KEY,
+                    request_id TEXT NOT NULL REFERENCES share_requests(id),
+                    kind TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    actor_user_id TEXT,
+                    actor_organization_id TEXT,
+                    text TEXT,
+                    detail TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX share_request_events_request ON share_request_events(request_id, at)",
+                """
+                CREATE TABLE share_grants (
+                    id TEXT PRIMARY KEY,
+                    request_id TEXT,
+                    entry_id TEXT NOT NULL,
+                    consumer_id TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    starts_at TEXT NOT NULL,
+                    ends_at TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT,
+                    revoked_by TEXT,
+                    revocation_reason TEXT
+                )
+                """,
+                "CREATE INDEX share_grants_consumer ON share_grants(consumer_id, entry_id)",
+                """
+                CREATE TABLE share_deliveries (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    entry_id TEXT NOT NULL,
+                    version_id TEXT NOT NULL,
+                    recipient_organization_id TEXT NOT NULL,
+                    recipient_user_id TEXT NOT NULL,
+                    grant_id TEXT,
+                    purpose TEXT,
+                    query TEXT NOT NULL,
+                    row_count BIGINT NOT NULL,
+                    content_sha256 TEXT NOT NULL,
+                    delivered_at TEXT NOT NULL,
+                    certificate TEXT
+                )
+                """,
+                "CREATE INDEX share_deliveries_entry ON share_deliveries(entry_id, delivered_at)",
+                "CREATE INDEX share_deliveries_recipient ON share_deliveries(recipient_organization_id, delivered_at)",
+                "CREATE INDEX share_deliveries_hash ON share_deliveries(content_sha256)",
+            ] + CalendarStore.shippedScheduleStatements()
+        },
     ]
 }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// A question asked of a dataset's rows, as consumers send it in a URL: `district=和平区`, `capital__gte=1000`,
+/// `select=name,district`, `sort=-capital,name`, `limit`, `offset`. Field names are checked against the entry's
+/// fields before any SQL is written, and values are bound, never spliced.
+public struct DatasetQuery: Sendable, Equatable {
+    public enum Operator: String, Sendable, CaseIterable {
+        case equals = "eq", notEquals = "ne", greater = "gt", greaterOrEqual = "gte", less = "lt", lessOrEqual = "lte"
+        case oneOf = "in", contains, prefix
+    }
+
+    public struct Filter: Sendable, Equatable {
+        public var field: String
+        public var op: Operator
+        /// One value; several for `in` (comma-separated in the URL).
+        public var values: [String]
+
+        public init(field: String, op: Operator, values: [String]) {
+            self.field = field
+            self.op = op
+            self.values = values
+        }
+    }
+
+    public struct Sort: Sendable, Equatable {
+        public var field: String
+        public var descending: Bool
+
+        public init(field: String, descending: Bool) {
+            self.field = field
+            self.descending = descending
+        }
+    }
+
+    public var filters: [Filter] = []
+    /// nil: every field the caller may see.
+    public var select: [String]?
+    public var sort: [Sort] = []
+    public var limit = 100
+    public var offset = 0
+
+    public static let maximumLimit = 1000
+    public static let maximumOffset = 1_000_000
+    /// Parameters that are not field filters.
+    public static let reserved: Set<String> = ["select", "sort", "limit", "offset", "format", "cursor", "_csrf", "certificate", "page"]
+
+    public init(filters: [Filter] = [], select: [String]? = nil, sort: [Sort] = [], limit: Int = 100, offset: Int = 0) {
+        self.filters = filters
+        self.select = select
+        self.sort = sort
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// Reads URL parameters against the entry's fields; unknown fields and operators are refused by name.
+    public init(parameters: [(String, String)], fields: [FieldDefinition]) throws {
+        let known = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func field(_ name: String) throws -> String {
+            guard known[name] != nil else {
+                throw HaiheError.invalid("query.unknown_field", zh: "没有名为“\(name)”的信息项", en: "There is no field named '\(name)'")
+            }
+            return name
+        }
+        for (key, value) in parameters {
+            switch key {
+            case "select":
+                select = try value.split(separator: ",").map { try field($0.trimmingCharacters(in: .whitespaces)) }
+            case "sort":
+                sort = try value.split(separator: ",").map { part in
+                    let text = part.trimmingCharacters(in: .whitespaces)
+                    let descending = text.hasPrefix("-")
+                    return Sort(field: try field(descending ? String(text.dropFirst()) : text), descending: descending)
+                }
+            case "limit":
+                guard let number = Int(value), (1...Self.maximumLimit).contains(number) else {
+                    throw HaiheError.invalid("query.limit", zh: "limit 应为 1 到 \(Self.maximumLimit) 之间的整数", en: "limit must be an integer from 1 to \(Self.maximumLimit)")
+                }
+                limit = number
+            case "offset":
+                guard let number = Int(value), (0...Self.maximumOffset).contains(number) else {
+                    throw HaiheError.invalid("query.offset", zh: "offset 应为 0 到 \(Self.maximumOffset) 之间的整数", en: "offset must be an integer from 0 to \(Self.maximumOffset)")
+                }
+                offset = number
+            case _ where Self.reserved.contains(key):
+                continue
+            default:
+                var name = key
+                var op = Operator.equals
+                if let range = key.range(of: "__", options: .backwards) {
+                    name = String(key[..<range.lowerBound])
+                    guard let parsed = Operator(rawValue: String(key[range.upperBound...])) else {
+                        throw HaiheError.invalid("query.operator", zh: "不支持的条件“\(key)”（可用 eq、ne、gt、gte、lt、lte、in、contains、prefix）",
+                                                 en: "Unknown condition '\(key)' (use eq, ne, gt, gte, lt, lte, in, contains, prefix)")
+                    }
+                    op = parsed
+                }
+                let definition = known[try field(name)]!
+                let values = op == .oneOf ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [value]
+                guard values.count <= 100 else {
+                    throw HaiheError.invalid("query.in_too_long", zh: "in 条件最多 100 个值", en: "An in condition takes at most 100 values")
+                }
+                if definition.type == .integer || definition.type == .decimal || definition.type == .boolean, op != .contains, op != .prefix {
+                    for v in values where Double(v) == nil && !(definition.type == .boolean && ["true", "false"].contains(v.lowercased())) {
+                        throw HaiheError.invalid("query.not_a_number", zh: "信息项“\(name)”是数值，“\(v)”不是数", en: "Field '\(name)' is numeric; '\(v)' is not a number")
+                    }
+                }
+                filters.append(Filter(field: name, op: op, values: values))
+            }
+        }
+    }
+
+    /// Every field the query names: what a grant must cover.
+    public var fieldsUsed: [String] {
+        (select ?? []) + filters.map(\.field) + sort.map(\.field)
+    }
+
+    /// A stable text of the query, for delivery records.
+    public var canonical: String {
+        var parts: [String] = filters.map { "\($0.field)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }
+        if let select { parts.append("select=\(select.joined(separator: ","))") }
+        if !sort.isEmpty { parts.append("sort=\(sort.map { ($0.descending ? "-" : "") + $0.field }.joined(separator: ","))") }
+        parts.append("limit=\(limit)")
+        if offset > 0 { parts.append("offset=\(offset)") }
+        return parts.joined(separator: "&")
+    }
+}

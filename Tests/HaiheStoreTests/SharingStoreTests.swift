@@ -1,0 +1,178 @@
+import Foundation
+import HaiheCore
+@testable import HaiheStore
+import HaiheTestSupport
+import Testing
+
+@Suite("Share requests, grants, deliveries and the calendar in the database")
+struct SharingStoreTests {
+    static func at(_ text: String) -> Date { WorkingCalendar.parseInstant(text)! }
+
+    static func consumer(_ store: Store) async throws -> Organization {
+        let organization = Organization(kind: .cityDepartment, nameZH: "天津市公安局", creditCode: UnifiedSocialCreditCode.make(
+            authority: "1", type: "1", division: "120000", organizationBody: "70000002")!, divisionCode: "120000")
+        try await store.organizations.create(organization, audit: .test)
+        return organization
+    }
+
+    static func application(fields: [String] = ["name", "capital"], from: String = "2026-10-01", until: String = "2027-09-30") -> ShareApplication {
+        ShareApplication(fields: fields, purpose: "核验企业登记信息", duty: "治安管理", legalBasis: "《天津市促进大数据发展应用条例》第十七条",
+                         periodStart: CivilDay(from)!.endOfDay.addingTimeInterval(-86_399), periodEnd: CivilDay(until)!.endOfDay)
+    }
+
+    @Test("a request: accepted with a two-working-day deadline over National Day, refused, disputed, negotiated, arbitrated, shared in part")
+    func lifecycle() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store, shareType: .conditional)
+            let police = try await Self.consumer(store)
+            let consumer = SharingStore.Actor(userID: "u-police", organizationID: police.id)
+            let provider = SharingStore.Actor(userID: "u-market", organizationID: entry.providerID)
+            let regulator = SharingStore.Actor(userID: "u-regulator", organizationID: "cac")
+
+            let request = try await store.sharing.submit(entry: entry, application: Self.application(), by: consumer, audit: .test,
+                                                         at: Self.at("2026-09-30T16:00:00+08:00"))
+            #expect(request.status == .pending)
+            #expect(WorkingCalendar.beijingText(request.deadline) == "2026-10-09T23:59:59+08:00")
+
+            // A refusal needs a reason and a basis.
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.answer(request.id, .refuse(reason: "涉及个人信息", basis: " "), entry: entry, by: provider, audit: .test)
+            }
+            let refused = try await store.sharing.answer(request.id, .refuse(reason: "涉及商业秘密", basis: "《反不正当竞争法》第九条"), entry: entry, by: provider,
+                                                         audit: .test, at: Self.at("2026-10-08T10:00:00+08:00"))
+            #expect(refused.status == .refused && refused.answeredAt != nil && !refused.wasLate(at: Self.at("2026-12-01T00:00:00Z")))
+            // Steps out of order are refused with the state named.
+            await #expect(throws: HaiheError.self) { try await store.sharing.decide(request.id, .share, fields: nil, reason: "x", entry: entry, by: regulator, audit: .test) }
+
+            _ = try await store.sharing.dispute(request.id, message: "履职确需，仅需名称与注册资本", by: consumer, audit: .test, at: Self.at("2026-10-08T11:00:00+08:00"))
+            _ = try await store.sharing.message(request.id, text: "可否仅提供名称？", by: provider, audit: .test, at: Self.at("2026-10-08T12:00:00+08:00"))
+            let arbitration = try await store.sharing.requestArbitration(request.id, reason: "协商不成", by: consumer, audit: .test, at: Self.at("2026-10-09T09:00:00+08:00"))
+            #expect(arbitration.status == .arbitration)
+            let escalated = try await store.sharing.requests(.escalated, organizationID: nil)
+            #expect(escalated.map(\.id) == [request.id])
+
+            // Sharing in part cannot add fields the consumer did not ask for.
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.decide(request.id, .sharePartly, fields: ["credit_code"], reason: "x", entry: entry, by: regulator, audit: .test)
+            }
+            let decided = try await store.sharing.decide(request.id, .sharePartly, fields: ["name"], reason: "名称属于公开信息，可共享", entry: entry,
+                                                         by: regulator, audit: .test, at: Self.at("2026-10-10T10:00:00+08:00"))
+            #expect(decided.status == .decided && decided.decision == .sharePartly)
+            let grantID = try #require(decided.grantID)
+            let grant = try #require(try await store.sharing.grant(id: grantID))
+            #expect(grant.fields == ["name"] && grant.consumerID == police.id && grant.purpose == "核验企业登记信息")
+            // Final: nothing more happens to it.
+            await #expect(throws: HaiheError.self) { try await store.sharing.message(request.id, text: "再议", by: consumer, audit: .test) }
+
+            let timeline = try await store.sharing.events(requestID: request.id).map(\.kind)
+            #expect(timeline == [.submitted, .refused, .disputed, .message, .arbitrationRequested, .decided])
+            // Every step reached the audit trail, and the chain holds.
+            #expect(try await store.audit.search(AuditFilter(objectID: request.id)).total == 6)
+            #expect(try await store.audit.verify(trustedKeys: nil).problem == nil)
+        }
+    }
+
+    @Test("an unanswered request escalates once its deadline has passed, by the clock given, and counts against the provider")
+    func overdue() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store, shareType: .conditional)
+            let police = try await Self.consumer(store)
+            let consumer = SharingStore.Actor(userID: "u", organizationID: police.id)
+            // Friday before the 2026 Spring Festival: Saturday 2-14 is worked, then 2-24.
+            let request = try await store.sharing.submit(entry: entry, application: Self.application(), by: consumer, audit: .test,
+                                                         at: Self.at("2026-02-13T15:00:00+08:00"))
+            #expect(WorkingCalendar.beijingText(request.deadline) == "2026-02-24T23:59:59+08:00")
+            #expect(try await store.sharing.escalateOverdue(at: Self.at("2026-02-24T23:59:00+08:00")).isEmpty)
+            let escalated = try await store.sharing.escalateOverdue(at: Self.at("2026-02-25T00:00:01+08:00"))
+            #expect(escalated.map(\.id) == [request.id])
+            #expect(try await store.sharing.escalateOverdue(at: Self.at("2026-02-26T00:00:00+08:00")).isEmpty, "escalated once")
+            #expect(try await store.sharing.requests(.escalated, organizationID: nil).map(\.id) == [request.id])
+            let record = try #require(try await store.sharing.responseRecords(at: Self.at("2026-02-26T00:00:00+08:00")).first)
+            #expect(record.providerID == entry.providerID && record.overdueOpen == 1 && record.answered == 0)
+            // A late approval still grants, and is counted late.
+            let approved = try await store.sharing.answer(request.id, .approve(fields: ["name"], periodEnd: nil), entry: entry,
+                                                          by: .init(userID: "p", organizationID: entry.providerID), audit: .test, at: Self.at("2026-02-26T10:00:00+08:00"))
+            #expect(approved.status == .approved)
+            let after = try #require(try await store.sharing.responseRecords(at: Self.at("2026-02-27T00:00:00+08:00")).first)
+            #expect(after.answeredLate == 1 && after.overdueOpen == 0)
+            #expect(try await store.sharing.events(requestID: request.id).map(\.kind) == [.submitted, .escalated, .approved])
+        }
+    }
+
+    @Test("unconditional and not-shared entries take no applications; approval narrows, never widens; revocation is recorded")
+    func grants() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let open = try await TestData.publishedEnterpriseEntry(store)
+            let police = try await Self.consumer(store)
+            let consumer = SharingStore.Actor(userID: "u", organizationID: police.id)
+            await #expect(throws: HaiheError.self) { try await store.sharing.submit(entry: open, application: Self.application(), by: consumer, audit: .test) }
+            var conditional = open
+            conditional.shareType = .conditional
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.submit(entry: conditional, application: Self.application(), by: .init(userID: "p", organizationID: open.providerID), audit: .test)
+            }
+            let request = try await store.sharing.submit(entry: conditional, application: Self.application(), by: consumer, audit: .test)
+            let provider = SharingStore.Actor(userID: "p", organizationID: open.providerID)
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.answer(request.id, .approve(fields: ["credit_code"], periodEnd: nil), entry: conditional, by: provider, audit: .test)
+            }
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.answer(request.id, .approve(fields: nil, periodEnd: Self.at("2030-01-01")), entry: conditional, by: provider, audit: .test)
+            }
+            let approved = try await store.sharing.answer(request.id, .approve(fields: ["capital"], periodEnd: CivilDay("2027-03-31")!.endOfDay),
+                                                          entry: conditional, by: provider, audit: .test)
+            let grant = try #require(try await store.sharing.grant(id: approved.grantID!))
+            #expect(grant.fields == ["capital"] && WorkingCalendar.beijingText(grant.endsAt) == "2027-03-31T23:59:59+08:00")
+            let revoked = try await store.sharing.revoke(grantID: grant.id, reason: "超范围使用", by: .init(userID: "r", organizationID: "cac"), audit: .test)
+            #expect(revoked.revokedAt != nil && !revoked.isLive(at: Date()))
+            await #expect(throws: HaiheError.self) { try await store.sharing.revoke(grantID: grant.id, reason: "again", by: .init(userID: "r", organizationID: "cac"), audit: .test) }
+            #expect(try await store.sharing.events(requestID: request.id).last?.kind == .revoked)
+        }
+    }
+
+    @Test("the regulator loads a new year; deadlines move with it; a bad file changes nothing")
+    func calendarLoads() async throws {
+        try await TestDatabase.withStore { store, _ in
+            #expect(try await store.calendar.years().map(\.year) == Array(2019...2026))
+            let before = try await store.calendar.calendar()
+            let accepted = Self.at("2026-12-31T10:00:00+08:00")
+            #expect(WorkingCalendar.beijingText(before.deadline(accepted: accepted, workingDays: 2)) == "2027-01-04T23:59:59+08:00")
+            let schedule = try ScheduleFile.parse(Array("date,kind,name\n2027-01-01,holiday,元旦\n".utf8))
+            try await store.calendar.load(schedule, audit: .test)
+            let after = try await store.calendar.calendar()
+            #expect(WorkingCalendar.beijingText(after.deadline(accepted: accepted, workingDays: 2)) == "2027-01-05T23:59:59+08:00")
+            #expect(try await store.calendar.years().last?.year == 2027)
+            // Replacing a year replaces all its days.
+            try await store.calendar.load(try ScheduleFile.parse(Array("date,kind,name\n2027-01-04,holiday,test\n".utf8)), audit: .test)
+            let replaced = try await store.calendar.calendar()
+            #expect(replaced.isWorkingDay(CivilDay("2027-01-01")!) && !replaced.isWorkingDay(CivilDay("2027-01-04")!))
+            await #expect(throws: HaiheError.self) {
+                try await store.calendar.load([HolidaySchedule(year: 2028, source: "", days: [.init(date: "2028-02-30", kind: .holiday, name: "x")])], audit: .test)
+            }
+            #expect(try await store.calendar.years().map(\.year) == Array(2019...2027))
+        }
+    }
+
+    @Test("rows are read by filters, selection and sort within what is visible, and streamed in row order in batches")
+    func queries() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store)
+            let (version, _) = try await store.datasets.load(entry.entryID, from: .bytes(Array(TestData.enterpriseCSV(1...2500).utf8), format: .csv), audit: .test)
+            let query = try DatasetQuery(parameters: [("capital__gte", "990"), ("name__contains", "第1"), ("sort", "-capital"), ("limit", "3")], fields: entry.fields)
+            let page = try await store.datasets.page(version, fields: entry.fields, visible: ["name", "capital"], query: query)
+            // capital = n % 1000 + .5 ≥ 990 and the name holds 第1: n in 1990...1999.
+            #expect(page.total == 10 && page.columns == ["name", "capital"] && page.rows.count == 3)
+            #expect(page.rows.first?[1] == .real(999.5) && page.rows.first?[0] == .text("天津第1999号企业有限公司"))
+            let prefix = try DatasetQuery(parameters: [("credit_code__prefix", String(TestData.creditCode(7).prefix(10))), ("status__in", "存续,注销")], fields: entry.fields)
+            #expect(try await store.datasets.page(version, fields: entry.fields, visible: ["credit_code"], query: prefix).total == 2500)
+            var seen = 0
+            var batches = 0
+            try await store.datasets.stream(version, fields: entry.fields, columns: ["credit_code"], query: DatasetQuery(), batchSize: 1000) { batch in
+                #expect(batch.first?.first == .text(TestData.creditCode(seen + 1)))
+                seen += batch.count
+                batches += 1
+            }
+            #expect(seen == 2500 && batches == 3)
+        }
+    }
+}
