@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HaiheCore
 import HaiheStore
@@ -78,6 +79,10 @@ enum HaiheBinary {
         case .postgres(let url): return (["--data-dir", directory, "--database-url", url], directory, cleanup)
         }
     }
+}
+
+enum SHA256Hex {
+    static func of(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).hexString }
 }
 
 func httpGet(_ url: String) async -> (status: Int, body: String)? {
@@ -277,6 +282,66 @@ struct ImportCommandTests {
         let reopened = try await Store.open(Self.location(storage))
         #expect(try await reopened.datasets.rows(entryID: entry.entryID).total == 50)
         await reopened.close()
+    }
+
+    @Test("calendar deadline and load, trace and verify: real files through the binary, with the exit codes scripts rely on")
+    func sharingCommands() async throws {
+        let (storage, directory, cleanup) = try await HaiheBinary.storageArguments()
+        defer { Task { await cleanup() } }
+        #expect(try HaiheBinary.run(["migrate"] + storage).status == 0)
+        let deadline = try HaiheBinary.run(["calendar", "deadline", "--accepted", "2026-09-30T10:00:00+08:00", "--working-days", "2"] + storage)
+        #expect(deadline.status == 0 && deadline.stdout == "2026-10-09T23:59:59+08:00\n", "\(deadline.stderr)")
+        let yearEnd = try HaiheBinary.run(["calendar", "deadline", "--accepted", "2026-12-31"] + storage)
+        #expect(yearEnd.stdout == "2027-01-04T23:59:59+08:00\n" && yearEnd.stderr.contains("2027"))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let schedule = directory + "/2027.csv"
+        try "date,kind,name\n2027-01-01,holiday,元旦\n".write(toFile: schedule, atomically: true, encoding: .utf8)
+        #expect(try HaiheBinary.run(["calendar", "load", schedule] + storage).status == 0)
+        #expect(try HaiheBinary.run(["calendar", "deadline", "--accepted", "2026-12-31"] + storage).stdout == "2027-01-05T23:59:59+08:00\n")
+        try "date,kind,name\n2027-01-06,workday,周三\n".write(toFile: schedule, atomically: true, encoding: .utf8)
+        let refused = try HaiheBinary.run(["calendar", "load", schedule] + storage)
+        #expect(refused.status != 0 && refused.stderr.contains("不是周六或周日") && refused.stderr.contains("not a Saturday or Sunday"))
+
+        // A delivery made as the server makes it, with this node's key: the file traces back and its certificate verifies.
+        let key = try NodeKey.load(dataDirectory: directory)
+        let store = try await Store.open(Self.location(storage))
+        let entry = try await TestData.publishedEnterpriseEntry(store)
+        let fingerprint = DeliveryFingerprint(nodeKey: key)
+        let delivery = ShareDelivery(kind: .download, entryID: entry.entryID, versionID: "v1", recipientOrganizationID: "org-police", recipientUserID: "u1",
+                                     grantID: nil, purpose: "核验", query: "limit=100", rowCount: 80, contentSHA256: "", deliveredAt: Date())
+        var bits = fingerprint.bits(for: delivery.id)
+        var body = "credit_code,name\n"
+        for row in 0..<80 { body += DeliveryFingerprint.markedLine([TestData.creditCode(row), "天津第\(row)号企业"], row: row, bits: &bits) + "\n" }
+        let file = Array(body.utf8) + Array(try fingerprint.trailer(deliveryID: delivery.id, bodySHA256: SHA256Hex.of(Array(body.utf8))).utf8)
+        try await store.sharing.record(delivery, audit: .test)
+        let certificate = try Certificate(issuer: key.publicKeyHex, deliveryID: delivery.id, entryID: entry.entryID, resourceCode: entry.resourceCode,
+                                          entryTitle: entry.title, versionID: "v1", version: 1, contentSHA256: SHA256Hex.of(file), rowCount: 80,
+                                          recipientOrganizationID: "org-police", recipientOrganizationName: "天津市公安局", purpose: "核验", issuedAt: Date()).signed(with: key)
+        await store.close()
+        let copy = directory + "/found.csv"
+        try Data(file).write(to: URL(fileURLWithPath: copy))
+        let certificateFile = directory + "/certificate.jws"
+        try certificate.write(toFile: certificateFile, atomically: true, encoding: .utf8)
+
+        let traced = try HaiheBinary.run(["trace", copy] + storage)
+        #expect(traced.status == 0 && traced.stdout.contains(delivery.id) && traced.stdout.contains("org-police"), "\(traced.stderr)")
+        let withoutTrailer = body.split(separator: "\n").prefix(60).joined(separator: "\n") + "\n"
+        try withoutTrailer.write(toFile: copy, atomically: true, encoding: .utf8)
+        let byMarker = try HaiheBinary.run(["trace", copy] + storage)
+        #expect(byMarker.status == 0 && byMarker.stdout.contains(delivery.id) && byMarker.stdout.contains("隐写标记"))
+        try "credit_code,name\n1,2\n".write(toFile: copy, atomically: true, encoding: .utf8)
+        #expect(try HaiheBinary.run(["trace", copy] + storage).status == 3)
+
+        try Data(file).write(to: URL(fileURLWithPath: copy))
+        let verified = try HaiheBinary.run(["verify", certificateFile, copy] + storage)
+        #expect(verified.status == 0 && verified.stdout.contains("凭证真实有效"), "\(verified.stderr)")
+        var changed = file
+        changed[30] ^= 0x01
+        try Data(changed).write(to: URL(fileURLWithPath: copy))
+        let mismatch = try HaiheBinary.run(["verify", certificateFile, copy] + storage)
+        #expect(mismatch.status == 2 && mismatch.stdout.contains("content it certifies"))
+        let other = try HaiheBinary.run(["verify", certificate, "--public-key", NodeKey.generate().publicKeyHex] + storage)
+        #expect(other.status == 2 && other.stdout.contains("signature does not hold"))
     }
 
     @Test("kill -9 in the middle of an import loses nothing published and leaves no partial version visible")

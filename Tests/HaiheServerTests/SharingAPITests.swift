@@ -299,6 +299,25 @@ struct SharingAPITests {
         }
     }
 
+    @Test("the demo city holds share requests in every state: one overdue and escalated, one in dispute, one arbitrated")
+    func demoRequests() async throws {
+        try await withDemoApp { client, store, credentials in
+            #expect(try await DemoSharing.load(into: store) == 8)
+            #expect(try await DemoSharing.load(into: store) == 0, "loaded once")
+            let all = try await store.sharing.requests(.all, organizationID: nil)
+            #expect(Set(all.map(\.status)) == Set(ShareRequest.Status.allCases))
+            #expect(all.filter { $0.isOverdue(at: Date()) && $0.escalatedAt != nil }.count == 1)
+            #expect(all.contains { $0.status == .decided && $0.decision == .sharePartly && $0.grantID != nil })
+            let disputed = try #require(all.first { $0.status == .disputed })
+            #expect(try await store.sharing.events(requestID: disputed.id).filter { $0.kind == .message }.count == 2)
+            let regulator = try await bearer(client, "regulator", credentials.password("regulator"))
+            try await client.execute(uri: "/console/sharing", method: .get, headers: regulator) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("已逾期 Overdue") && page.contains("待裁决"))
+            }
+        }
+    }
+
     @Test("the console pages of sharing render for each side")
     func consolePages() async throws {
         try await withSharingApp(TestClock(Self.at("2026-12-01T10:00:00+08:00"))) { client, store, credentials in

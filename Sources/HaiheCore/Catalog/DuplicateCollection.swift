@@ -1,5 +1,6 @@
 /// No duplicate collection (Art. 19): data obtainable through the platform must not be collected again.
-/// Compares a provider's fields with the published entries of other organisations.
+/// Compares a department's fields with the published entries of other organisations that it could obtain through
+/// sharing instead (unconditional or conditional; a not-shared entry is not obtainable, so it is no reason to stop).
 public struct DuplicateWarning: Sendable, Codable, Equatable {
     public enum Reason: String, Sendable, Codable {
         /// Both fields implement the same standard data element.
@@ -16,6 +17,8 @@ public struct DuplicateWarning: Sendable, Codable, Equatable {
     public var existingProviderID: String
     public var existingField: String
     public var reason: Reason
+    /// How the consumer gets it instead: at once (unconditional) or by applying (conditional).
+    public var availability: ShareType
     public var message: String
 }
 
@@ -30,7 +33,7 @@ public enum DuplicateCollection {
         for field in fields {
             let name = normalize(field.name)
             let label = normalize(field.labelZH)
-            for entry in published where entry.providerID != providerID && entry.status == .published {
+            for entry in published where entry.providerID != providerID && entry.status == .published && entry.shareType != .notShared {
                 for existing in entry.fields {
                     var reason: DuplicateWarning.Reason?
                     if let code = field.standardCode, !code.isEmpty, code == existing.standardCode {
@@ -41,11 +44,13 @@ public enum DuplicateCollection {
                         reason = .sameName
                     }
                     guard let reason else { continue }
+                    let how = entry.shareType == .unconditional
+                        ? ("可直接获取", "read it directly") : ("须提出共享申请", "apply for it")
                     result.append(DuplicateWarning(
                         field: field.name, existingEntryID: entry.entryID, existingTitle: entry.title, existingProviderID: entry.providerID,
-                        existingField: existing.name, reason: reason,
-                        message: "信息项“\(field.labelZH)”已由目录“\(entry.title)”（\(entry.resourceCode)）提供，请通过共享申请获取，不要重复采集 / "
-                            + "Field '\(field.name)' is already provided by '\(entry.title)' (\(entry.resourceCode)); request it through sharing instead of collecting it again (Art. 19)"))
+                        existingField: existing.name, reason: reason, availability: entry.shareType,
+                        message: "已可通过共享获取：信息项“\(field.labelZH)”已由目录“\(entry.title)”（\(entry.resourceCode)，\(entry.shareType.labelZH)）提供，\(how.0)，不要重复采集 / "
+                            + "Already available through sharing: field '\(field.name)' is provided by '\(entry.title)' (\(entry.resourceCode), \(entry.shareType.rawValue)); \(how.1) instead of collecting it again (Art. 19)"))
                     break
                 }
             }

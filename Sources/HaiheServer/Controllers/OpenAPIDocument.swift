@@ -224,6 +224,89 @@ enum OpenAPIDocument {
             parameters: [entryParameter, query("limit", "1–1000", schema: integer), query("offset", "Offset", schema: integer)],
             response: json(object(["columns": array(string()), "rows": array(["type": "array"]), "total": integer, "version": integer])))]
 
+        // Sharing (Art. 15–19) and the working-day calendar.
+        let dataQuery: [J] = [entryParameter, query("field", "Any field name as the parameter (?district=和平区): equals; with a suffix field__ne, __gt, __gte, __lt, __lte, __in (comma-separated), __contains, __prefix"),
+                              query("select", "Fields to return, comma-separated (within the grant)"), query("sort", "Fields, comma-separated; - for descending"),
+                              query("limit", "1–1000 (default 100)", schema: integer), query("offset", "0–1,000,000", schema: integer)]
+        all["/api/v1/sharing/entries"] = ["get": operation("The sharing catalog as the caller's department sees it: access now (own, unconditional, grant) or apply", tag: "sharing",
+            parameters: [query("q", "Text search"), query("limit", "1–100", schema: integer), query("offset", "Offset", schema: integer)],
+            response: json(object(["items": array(object(["entry_id": string(), "resource_code": string(), "title": string(), "provider_id": string(),
+                                                          "share_type": string(values: ["unconditional", "conditional", "not_shared"]),
+                                                          "access": string(values: ["own", "unconditional", "grant", "apply"]), "fields": array(string()),
+                                                          "grant_ends_at": string(format: "date-time")])), "total": integer])))]
+        all["/api/v1/sharing/entries/{entry}/rows"] = ["get": operation("Shared rows: filter, select, sort, page; only fields the caller may receive; recorded as a delivery (Haihe-Delivery header)",
+            tag: "sharing", parameters: dataQuery,
+            response: json(object(["entry_id": string(), "resource_code": string(), "title": string(), "version": integer, "version_id": string(),
+                                   "access": string(values: ["own", "unconditional", "grant"]), "fields": array(string()), "rows": array(["type": "object"]),
+                                   "total": integer, "limit": integer, "offset": integer, "delivery_id": string()])))]
+        all["/api/v1/sharing/entries/{entry}/rows.csv"] = ["get": operation("The whole (filtered) version as CSV, streamed, fingerprinted for its recipient, with a signed trailer line",
+            tag: "sharing", parameters: dataQuery, response: ["description": "CSV", "content": ["text/csv": ["schema": string()]]])]
+        let requestView = object(["request": ref("ShareRequest"), "overdue": boolean, "working_days_left": integer, "events": array(ref("ShareRequestEvent"))])
+        all["/api/v1/sharing/requests"] = [
+            "get": operation("Share requests: inbox (to the caller's organisation, by deadline), outbox, all or escalated (oversight)", tag: "sharing",
+                             parameters: [query("box", "inbox, outbox, all or escalated", schema: string(values: ["inbox", "outbox", "all", "escalated"])),
+                                          query("status", "Only this status")],
+                             response: json(object(["items": array(requestView)]))),
+            "post": operation("Apply for a conditional entry (Art. 17); a complete application is accepted at once and due in two working days", tag: "sharing",
+                              body: object(["entry": string("Entry id or resource code"), "fields": array(string()), "purpose": string(), "duty": string(),
+                                            "legal_basis": string(), "period_start": string("YYYY-MM-DD or ISO 8601"), "period_end": string("YYYY-MM-DD or ISO 8601")],
+                                           required: ["entry", "purpose", "duty", "legal_basis"]),
+                              response: json(requestView), status: "201"),
+        ]
+        all["/api/v1/sharing/requests/{id}"] = ["get": operation("A request with its timeline", tag: "sharing", parameters: [idParameter], response: json(requestView))]
+        let textBody = object(["text": string()], required: ["text"])
+        let steps: [(String, String, J, String)] = [
+            ("approve", "The provider approves, optionally narrowing fields or shortening the period; a grant is made",
+             object(["fields": array(string()), "period_end": string()]), "200"),
+            ("refuse", "The provider refuses with a reason and a basis (law or rule)", object(["reason": string(), "basis": string()], required: ["reason", "basis"]), "200"),
+            ("dispute", "The consumer disputes a refusal; negotiation begins", textBody, "200"),
+            ("withdraw", "The consumer withdraws the request", object([:]), "200"),
+            ("messages", "A message on the request (negotiation)", textBody, "201"),
+            ("arbitration", "Either side asks the regulator to decide", textBody, "200"),
+            ("decision", "The regulator's final decision: share, share_partly (with fields) or refuse",
+             object(["decision": string(values: ["share", "share_partly", "refuse"]), "fields": array(string()), "reason": string()], required: ["decision", "reason"]), "200"),
+        ]
+        for (step, summary, body, status) in steps {
+            all["/api/v1/sharing/requests/{id}/\(step)"] = ["post": operation(summary, tag: "sharing", parameters: [idParameter], body: body, response: json(requestView), status: status)]
+        }
+        all["/api/v1/sharing/grants"] = ["get": operation("Grants the caller's organisation holds (side=consumer), gave (provider), or all (oversight)", tag: "sharing",
+            parameters: [query("side", "consumer, provider or all", schema: string(values: ["consumer", "provider", "all"]))],
+            response: json(object(["items": array(ref("ShareGrant"))])))]
+        all["/api/v1/sharing/grants/{id}/revoke"] = ["post": operation("The regulator revokes a grant; access ends at once", tag: "sharing", parameters: [idParameter],
+                                                                       body: textBody, response: json(ref("ShareGrant")))]
+        all["/api/v1/sharing/deliveries"] = ["get": operation("Deliveries received (side=consumer), of the caller's entries (provider), or all (oversight)", tag: "sharing",
+            parameters: [query("side", "consumer, provider or all", schema: string(values: ["consumer", "provider", "all"]))],
+            response: json(object(["items": array(ref("ShareDelivery"))])))]
+        all["/api/v1/sharing/deliveries/{id}/certificate"] = ["get": operation("The signed certificate (compact JWS, EdDSA) of a delivery", tag: "sharing",
+            parameters: [idParameter], response: json(object(["delivery_id": string(), "certificate": string(), "public_key": string()])))]
+        var trace = operation("Name the delivery a file found outside came from (trailer, exact copy, or marker); the body is the file", tag: "sharing",
+                              response: json(object(["method": string(values: ["trailer", "content_hash", "marker", "none"]), "delivery": ref("ShareDelivery"),
+                                                     "trailer_intact": boolean, "agreement": ["type": "number"], "observed_bits": integer,
+                                                     "message_zh": string(), "message_en": string()])))
+        trace["requestBody"] = ["required": true, "content": ["text/csv": ["schema": string()]]]
+        all["/api/v1/sharing/trace"] = ["post": trace]
+        all["/api/v1/sharing/response-records"] = ["get": operation("How each provider answered: on time, late, overdue, refused (evaluation, Art. 52)", tag: "sharing",
+            response: json(object(["items": array(object(["provider_id": string(), "received": integer, "answered": integer, "answered_on_time": integer,
+                                                          "answered_late": integer, "overdue_open": integer, "refused": integer]))])))]
+        all["/api/v1/calendar"] = ["get": operation("Holiday schedules loaded, and the years still missing", tag: "calendar",
+            response: json(object(["years": array(object(["year": integer, "source": string(), "loaded_at": string(format: "date-time"), "loaded_by": string(),
+                                                          "holidays": integer, "workdays": integer])), "missing_years": array(integer),
+                                   "warning_zh": string(), "warning_en": string()])), secured: false)]
+        all["/api/v1/calendar/deadline"] = ["get": operation("The deadline N working days after acceptance (the day itself not counted; 23:59:59 Beijing)", tag: "calendar",
+            parameters: [query("accepted", "Date or ISO 8601 time (default now)"), query("working_days", "0–366 (default 2)", schema: integer)],
+            response: json(object(["accepted": string(), "working_days": integer, "deadline": string(), "deadline_utc": string(format: "date-time"),
+                                   "unscheduled_years": array(integer)])), secured: false)]
+        var schedules = operation("Load or replace years' holiday schedules (JSON or CSV date,kind,name); all or nothing", tag: "calendar",
+                                  response: json(object(["years": array(integer)])))
+        schedules["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["type": "object"]], "text/csv": ["schema": string()]]]
+        all["/api/v1/calendar/schedules"] = ["post": schedules]
+        all["/api/v1/certificates/public-key"] = ["get": operation("The node's Ed25519 public key, hex and JWK", tag: "certificates",
+            response: json(object(["algorithm": string(), "public_key": string(), "jwk": ["type": "object"]])), secured: false)]
+        all["/api/v1/verify"] = ["post": operation("Check a certificate and optionally the content it certifies (its SHA-256 or the content in base64)", tag: "certificates",
+            body: object(["certificate": string(), "sha256": string(), "content_base64": string()], required: ["certificate"]),
+            response: json(object(["outcome": string(values: ["valid", "content_mismatch", "bad_signature", "malformed"]), "certificate": ["type": "object"],
+                                   "content_sha256": string(), "message_zh": string(), "message_en": string()])), secured: false)]
+
         for verb in ["done", "cancel"] {
             all["/api/v1/rectification-orders/{id}/\(verb)"] = ["post": operation("Close an order: \(verb)", tag: "oversight", parameters: [idParameter],
                                                                                    response: json(object(["order": ref("RectificationOrder"), "overdue": boolean])))]
@@ -261,7 +344,23 @@ enum OpenAPIDocument {
                                       "facets": ["type": "object", "additionalProperties": ["type": "object", "additionalProperties": integer]]]),
             "WrittenEntry": object(["entry": ref("CatalogEntry"), "duplicate_warnings": array(ref("DuplicateWarning"))]),
             "DuplicateWarning": object(["field": string(), "existing_entry_id": string(), "existing_title": string(), "existing_provider_id": string(),
-                                        "existing_field": string(), "reason": string(values: ["same_standard_code", "same_label", "same_name"]), "message": string()]),
+                                        "existing_field": string(), "reason": string(values: ["same_standard_code", "same_label", "same_name"]),
+                                        "availability": string(values: ["unconditional", "conditional"]), "message": string()]),
+            "ShareRequest": object(["id": string(), "entry_id": string(), "resource_code": string(), "entry_title": string(), "provider_id": string(), "consumer_id": string(),
+                                    "requested_by": string(), "fields": array(string()), "purpose": string(), "duty": string(), "legal_basis": string(),
+                                    "period_start": string(format: "date-time"), "period_end": string(format: "date-time"),
+                                    "status": string(values: ["pending", "approved", "refused", "disputed", "arbitration", "decided", "withdrawn"]),
+                                    "accepted_at": string(format: "date-time"), "deadline": string(format: "date-time"), "answered_at": string(format: "date-time"),
+                                    "refusal_reason": string(), "refusal_basis": string(), "decision": string(values: ["share", "share_partly", "refuse"]),
+                                    "decided_at": string(format: "date-time"), "escalated_at": string(format: "date-time"), "grant_id": string()]),
+            "ShareRequestEvent": object(["id": string(), "request_id": string(), "kind": string(), "at": string(format: "date-time"), "actor_user_id": string(),
+                                         "actor_organization_id": string(), "text": string(), "detail": ["type": "object"]]),
+            "ShareGrant": object(["id": string(), "request_id": string(), "entry_id": string(), "consumer_id": string(), "provider_id": string(), "fields": array(string()),
+                                  "purpose": string(), "starts_at": string(format: "date-time"), "ends_at": string(format: "date-time"), "created_at": string(format: "date-time"),
+                                  "revoked_at": string(format: "date-time"), "revoked_by": string(), "revocation_reason": string()]),
+            "ShareDelivery": object(["id": string(), "kind": string(values: ["page", "download"]), "entry_id": string(), "version_id": string(),
+                                     "recipient_organization_id": string(), "recipient_user_id": string(), "grant_id": string(), "purpose": string(), "query": string(),
+                                     "row_count": integer, "content_sha256": string(), "delivered_at": string(format: "date-time"), "certificate": string()]),
             "LegalBasisFiling": object(["id": string(), "entry_id": string(), "entry_version_id": string(), "provider_id": string(), "share_type": string(),
                                         "open_type": string(), "legal_basis": ref("LegalBasis"), "filed_at": string(format: "date-time")]),
             "RectificationOrder": object(["id": string(), "organization_id": string(), "entry_id": string(), "kind": string(), "reason": string(),

@@ -208,7 +208,7 @@ struct CatalogConsole: Sendable {
         let versions: [HTML] = history.map { v in
             "<li><a href=\"/console/catalog/entries/\(v.id)\">第\(v.version)版 version \(v.version)</a> — \(v.status.labelZH)\(v.publishedAt.map { "，发布于 " + Timestamp.format($0) } ?? "")</li>"
         }
-        let warningsHTML: HTML = warnings.isEmpty ? "" : "<div class=\"error\" role=\"alert\"><strong>重复采集提示 Duplicate collection (Art. 19)</strong><ul>\(warnings.map { "<li>\($0.message)</li>" as HTML })</ul></div>"
+        let warningsHTML: HTML = warnings.isEmpty ? "" : "<div class=\"error\" role=\"alert\"><strong>重复采集提示 Duplicate collection (Art. 19)</strong><ul>\(warnings.map { "<li>\($0.message) <a href=\"/console/sharing/entries/\($0.existingEntryID)\">查看或申请 View or apply</a></li>" as HTML })</ul></div>"
         var buttons: [HTML] = []
         func button(_ transition: String, _ label: String, comment: Bool = false) -> HTML {
             let commentField: HTML = comment ? "<label for=\"comment-\(transition)\">意见 Comment</label><input id=\"comment-\(transition)\" name=\"comment\"\(transition == "return" ? " required" : "")>" : ""

@@ -32,6 +32,8 @@ enum Layout {
                 (.catalogReview, "/console/catalog/review", "目录确认 Review"),
                 (.catalogOversee, "/console/catalog/overdue", "逾期 Overdue"),
                 (.rectificationRead, "/console/rectification", "整改 Orders"),
+                (.sharingView, "/console/sharing", "共享 Sharing"),
+                (.calendarRead, "/console/calendar", "工作日历 Calendar"),
                 (.organizationList, "/console/organizations", "单位 Organisations"),
                 (.userList, "/console/users", "用户 Users"),
                 (.apiKeyManage, "/console/api-keys", "访问令牌 API keys"),
