@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "haihe", targets: ["haihe"]),
         .executable(name: "catalog-benchmark", targets: ["CatalogBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
+        .executable(name: "api-benchmark", targets: ["APIBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -73,6 +74,8 @@ let package = Package(
         .target(name: "BenchmarkSupport", path: "benchmarks/support"),
         .executableTarget(name: "CatalogBenchmark", dependencies: ["HaiheCore", "HaiheStore", "BenchmarkSupport"], path: "benchmarks/catalog"),
         .executableTarget(name: "IngestBenchmark", dependencies: ["HaiheCore", "HaiheStore", "BenchmarkSupport"], path: "benchmarks/ingest"),
+        .executableTarget(name: "APIBenchmark", dependencies: ["HaiheCore", "HaiheStore", "BenchmarkSupport", .product(name: "Hummingbird", package: "hummingbird")],
+                          path: "benchmarks/api", exclude: ["run"]),
         // Fresh databases for tests: SQLite in a temporary directory, or a new PostgreSQL database
         // when HAIHE_TEST_DATABASE_URL names a server (scripts/test runs the suite both ways).
         .target(name: "HaiheTestSupport", dependencies: ["HaiheStore"], path: "Tests/HaiheTestSupport"),

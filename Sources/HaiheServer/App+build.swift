@@ -102,6 +102,10 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     let shared = SharedData(store: store, nodeKey: nodeKey)
     SharingAPI(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     CalendarAPI(store: store, guard: accessGuard, nodeKey: nodeKey, clock: settings.clock).addRoutes(to: router)
+    let openData = OpenDataAPI(store: store, guard: accessGuard, clock: settings.clock, cache: OpenDataCache())
+    openData.addRoutes(to: router)
+    openData.addApplicationRoutes(to: router)
+    Portal(store: store, guard: accessGuard, openData: openData).addRoutes(to: router)
     SharingConsole(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     if settings.demoFeeds {
         // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.

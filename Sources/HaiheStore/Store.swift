@@ -33,6 +33,7 @@ public struct Store: Sendable {
     public let dataSources: DataSourceStore
     public let calendar: CalendarStore
     public let sharing: SharingStore
+    public let openApplications: OpenApplicationStore
 
     public init(database: any SQLDatabase) {
         self.rectification = RectificationStore(database: database)
@@ -42,6 +43,7 @@ public struct Store: Sendable {
         self.audit = AuditTrail(database: database)
         self.calendar = CalendarStore(database: database)
         self.sharing = SharingStore(database: database, calendar: calendar)
+        self.openApplications = OpenApplicationStore(database: database, calendar: calendar)
         self.auth = AuthStore(database: database)
         self.database = database
         self.organizations = SQLOrganizationRepository(database: database)

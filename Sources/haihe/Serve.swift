@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
                 if let credentials = try await DemoCity.load(into: store, credentialsDirectory: directory) {
                     print("演示数据已载入 / demo city loaded: \(credentials.count) users; credentials written to \(directory)/\(DemoCity.credentialsFileName)")
                     let requests = try await DemoSharing.load(into: store)
-                    print("演示共享申请已载入 / demo share requests: \(requests), one in every state")
+                    print("演示共享与开放申请已载入 / demo share requests and open-data applications: \(requests)")
                     // The rows (a 200,000-row registry among them) load while the platform already serves.
                     let feedHost = settings.host == "0.0.0.0" || settings.host == "::" ? "127.0.0.1" : settings.host
                     demoData = Task {

@@ -172,6 +172,17 @@ struct SharingPolicyTests {
         #expect(throws: HaiheError.self) { try SharingPolicy.access(to: conditional, for: "other", grants: [grant], at: now.addingTimeInterval(101)) }
         grant.revokedAt = now
         #expect(throws: HaiheError.self) { try SharingPolicy.access(to: conditional, for: "other", grants: [grant], at: now) }
+
+        // Two live grants for different purposes are never pooled: a query is served under one grant that covers it.
+        let names = ShareGrant(requestID: nil, entryID: conditional.entryID, consumerID: "other", providerID: "provider", fields: ["company_name"],
+                               purpose: "名称核验", startsAt: now.addingTimeInterval(-10), endsAt: now.addingTimeInterval(100), createdAt: now)
+        let people = ShareGrant(requestID: nil, entryID: conditional.entryID, consumerID: "other", providerID: "provider", fields: ["legal_person"],
+                                purpose: "法人核查", startsAt: now.addingTimeInterval(-10), endsAt: now.addingTimeInterval(200), createdAt: now)
+        #expect(try SharingPolicy.access(to: conditional, for: "other", grants: [names, people], at: now, fieldsUsed: ["company_name"]).grant?.purpose == "名称核验")
+        #expect(try SharingPolicy.access(to: conditional, for: "other", grants: [names, people], at: now, fieldsUsed: ["legal_person"]).grant?.purpose == "法人核查")
+        #expect(throws: HaiheError.self) {
+            try SharingPolicy.access(to: conditional, for: "other", grants: [names, people], at: now, fieldsUsed: ["company_name", "legal_person"])
+        }
     }
 
     @Test("an incomplete application is not accepted, and says what is missing")
@@ -246,6 +257,21 @@ struct DeliveryEvidenceTests {
         return (try? CSVParser.records(of: Array(text.utf8))) ?? []
     }
 
+    @Test("quoting is decided on bytes: CR LF, a comma or quote before a combining mark; a lone empty value stays a row")
+    func quoting() throws {
+        for value in ["x\r\n伪造,行", ",\u{301}", "\"\u{301}", "a\rb"] {
+            #expect(CSVField.needsQuotes(value), "\(value.unicodeScalars.map { $0.value })")
+            let line = CSVField.line(["1", value]) + "\n"
+            #expect(try CSVParser.records(of: Array(line.utf8)) == [["1", value]])
+            var bits = DeliveryFingerprint(nodeKey: NodeKey.generate()).bits(for: "d")
+            #expect(try CSVParser.records(of: Array((DeliveryFingerprint.markedLine(["1", value], row: 0, bits: &bits) + "\n").utf8)) == [["1", value]])
+        }
+        let single = "phone\n" + ["1", "", "3"].map { CSVField.line([$0]) }.joined(separator: "\n") + "\n"
+        #expect(try CSVParser.records(of: Array(single.utf8)).count == 4)
+        var bits = DeliveryFingerprint(nodeKey: NodeKey.generate()).bits(for: "d")
+        #expect(DeliveryFingerprint.markedLine([""], row: 0, bits: &bits) == "\"\"")
+    }
+
     @Test("a certificate verifies; a changed certificate, a changed file or another node's key do not")
     func certificates() throws {
         let key = NodeKey.generate()
@@ -287,7 +313,9 @@ struct DatasetQueryTests {
         #expect(query.select == ["name"] && query.sort == [.init(field: "capital", descending: true), .init(field: "name", descending: false)])
         #expect(query.limit == 5 && query.offset == 10)
         #expect(Set(query.fieldsUsed) == ["name", "capital"])
-        for bad in [[("secret", "1")], [("name__like", "x")], [("capital", "abc")], [("limit", "0")], [("limit", "100000")], [("sort", "nope")]] {
+        let many = (0..<30).map { ("name__ne", "x\($0)") }
+        for bad in [[("secret", "1")], [("name__like", "x")], [("capital", "abc")], [("limit", "0")], [("limit", "100000")], [("sort", "nope")],
+                    [("select", "")], many, [("capital__in", String(repeating: ",", count: 99)), ("capital__in", String(repeating: ",", count: 99)), ("capital__in", "1,2,3")]] {
             #expect(throws: HaiheError.self) { try DatasetQuery(parameters: bad, fields: Self.fields) }
         }
     }

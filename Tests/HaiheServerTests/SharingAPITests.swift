@@ -227,7 +227,7 @@ struct SharingAPITests {
                 #expect(response.status == .ok && response.headers[.contentType]?.hasPrefix("text/csv") == true)
                 return (Array(buffer: response.body), response.headers[.haiheDelivery] ?? "")
             }
-            let courtFile = try await client.execute(uri: uri, method: .get, headers: court) { Array(buffer: $0.body) }
+            let (courtFile, courtDelivery) = try await client.execute(uri: uri, method: .get, headers: court) { ($0.body.getBytes(at: 0, length: $0.body.readableBytes) ?? [], $0.headers[.haiheDelivery] ?? "") }
             let text = String(decoding: file, as: UTF8.self)
             #expect(text.hasPrefix("credit_code,company_name,legal_representative,registered_capital,established_on,district\n"))
             #expect(text.split(separator: "\n").last?.hasPrefix("#haihe-delivery:\(deliveryID):") == true)
@@ -271,6 +271,11 @@ struct SharingAPITests {
             #expect(byMarker["method"] as? String == "marker")
             #expect((byMarker["delivery"] as? [String: Any])?["id"] as? String == deliveryID)
             #expect(try await trace(stripped, as: credit)["method"] as? String == "none")
+            // The court's copy wearing the police's trailer: the signature fails, and the marker names the court.
+            let courtLines = String(decoding: courtFile, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let swapped = Array((courtLines.dropLast(2).joined(separator: "\n") + "\n" + String(lines[lines.count - 2]) + "\n").utf8)
+            let bySwap = try await trace(swapped, as: regulator)
+            #expect(bySwap["method"] as? String == "marker" && (bySwap["delivery"] as? [String: Any])?["id"] as? String == courtDelivery)
             try await client.execute(uri: "/api/v1/sharing/trace", method: .post, headers: police, body: ByteBuffer(bytes: file)) { #expect($0.status == .forbidden) }
         }
     }
@@ -302,7 +307,9 @@ struct SharingAPITests {
     @Test("the demo city holds share requests in every state: one overdue and escalated, one in dispute, one arbitrated")
     func demoRequests() async throws {
         try await withDemoApp { client, store, credentials in
-            #expect(try await DemoSharing.load(into: store) == 8)
+            #expect(try await DemoSharing.load(into: store) == 10)
+            let applications = try await store.openApplications.list()
+            #expect(Set(applications.map(\.status)) == [.approved, .pending], "open applications: one approved, one waiting")
             #expect(try await DemoSharing.load(into: store) == 0, "loaded once")
             let all = try await store.sharing.requests(.all, organizationID: nil)
             #expect(Set(all.map(\.status)) == Set(ShareRequest.Status.allCases))

@@ -119,6 +119,12 @@ struct SharingStoreTests {
             await #expect(throws: HaiheError.self) {
                 try await store.sharing.answer(request.id, .approve(fields: nil, periodEnd: Self.at("2030-01-01")), entry: conditional, by: provider, audit: .test)
             }
+            // An empty list of fields is a mistake, not "everything".
+            await #expect(throws: HaiheError.self) {
+                try await store.sharing.answer(request.id, .approve(fields: [], periodEnd: nil), entry: conditional, by: provider, audit: .test)
+            }
+            // One open request per entry and department.
+            await #expect(throws: HaiheError.self) { try await store.sharing.submit(entry: conditional, application: Self.application(), by: consumer, audit: .test) }
             let approved = try await store.sharing.answer(request.id, .approve(fields: ["capital"], periodEnd: CivilDay("2027-03-31")!.endOfDay),
                                                           entry: conditional, by: provider, audit: .test)
             let grant = try #require(try await store.sharing.grant(id: approved.grantID!))
@@ -136,11 +142,18 @@ struct SharingStoreTests {
             #expect(try await store.calendar.years().map(\.year) == Array(2019...2026))
             let before = try await store.calendar.calendar()
             let accepted = Self.at("2026-12-31T10:00:00+08:00")
+            let entry = try await TestData.publishedEnterpriseEntry(store, shareType: .conditional)
+            let police = try await Self.consumer(store)
+            let pending = try await store.sharing.submit(entry: entry, application: Self.application(until: "2027-12-31"), by: .init(userID: "u", organizationID: police.id),
+                                                         audit: .test, at: accepted)
+            #expect(WorkingCalendar.beijingText(pending.deadline) == "2027-01-04T23:59:59+08:00")
             #expect(WorkingCalendar.beijingText(before.deadline(accepted: accepted, workingDays: 2)) == "2027-01-04T23:59:59+08:00")
             let schedule = try ScheduleFile.parse(Array("date,kind,name\n2027-01-01,holiday,元旦\n".utf8))
             try await store.calendar.load(schedule, audit: .test)
             let after = try await store.calendar.calendar()
             #expect(WorkingCalendar.beijingText(after.deadline(accepted: accepted, workingDays: 2)) == "2027-01-05T23:59:59+08:00")
+            #expect(WorkingCalendar.beijingText(try #require(try await store.sharing.request(id: pending.id)).deadline) == "2027-01-05T23:59:59+08:00",
+                    "a running deadline moves with the corrected calendar")
             #expect(try await store.calendar.years().last?.year == 2027)
             // Replacing a year replaces all its days.
             try await store.calendar.load(try ScheduleFile.parse(Array("date,kind,name\n2027-01-04,holiday,test\n".utf8)), audit: .test)

@@ -25,18 +25,28 @@ public enum CSVField {
         needsQuotes(value) ? alwaysQuoted(value) : value
     }
 
+    /// Decided on bytes, not characters: "\r\n" or a comma followed by a combining mark is one Swift character.
     public static func needsQuotes(_ value: String) -> Bool {
-        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// Quoted whether or not it needs to be: the same value to any CSV reader (delivery fingerprints use the choice).
     public static func alwaysQuoted(_ value: String) -> String {
-        "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var bytes: [UInt8] = [0x22]
+        bytes.reserveCapacity(value.utf8.count + 2)
+        for byte in value.utf8 {
+            bytes.append(byte)
+            if byte == 0x22 { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// One line of comma-separated fields, without the line break.
+    /// One line of comma-separated fields, without the line break. A lone empty value is written `""`, since an
+    /// empty line is skipped by readers and the row would be lost.
     public static func line(_ values: [String]) -> String {
-        values.map(quoted).joined(separator: ",")
+        if values.count == 1 && values[0].isEmpty { return "\"\"" }
+        return values.map(quoted).joined(separator: ",")
     }
 }
 
@@ -64,6 +74,8 @@ public struct CSVParser {
     private var line = 1
     private var recordLine = 1
     private var fieldStart = 0
+    /// Whether the current record had a quoted field: `""` alone on a line is a record with one empty value, not a blank line.
+    private var recordQuoted = false
 
     enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
 
@@ -101,6 +113,7 @@ public struct CSVParser {
             case .fieldStart, .unquoted:
                 if state == .fieldStart, byte == quote {
                     state = .quoted
+                    recordQuoted = true
                     i += 1
                     continue
                 }
@@ -201,8 +214,9 @@ public struct CSVParser {
             ends.removeAll(keepingCapacity: true)
             fieldStart = 0
             recordLine = line + 1
+            recordQuoted = false
         }
-        if ends.count == 1, ends[0] == 0 { return }  // a blank line
+        if ends.count == 1, ends[0] == 0, !recordQuoted { return }  // a blank line
         try record.withUnsafeBufferPointer { bytes in
             try ends.withUnsafeBufferPointer { ends in
                 try onRecord(CSVRecord(bytes: bytes, ends: ends, line: recordLine))

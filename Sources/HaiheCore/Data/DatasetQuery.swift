@@ -38,11 +38,17 @@ public struct DatasetQuery: Sendable, Equatable {
     public var sort: [Sort] = []
     public var limit = 100
     public var offset = 0
+    /// Text anywhere in the text fields (CKAN DataStore's `q`).
+    public var search: String?
+    /// Where the previous page ended (opaque, from that page's `next`): deep pages cost what the first one does.
+    public var cursor: String?
 
     public static let maximumLimit = 1000
     public static let maximumOffset = 1_000_000
+    public static let maximumFilters = 20
+    public static let maximumValues = 200
     /// Parameters that are not field filters.
-    public static let reserved: Set<String> = ["select", "sort", "limit", "offset", "format", "cursor", "_csrf", "certificate", "page"]
+    public static let reserved: Set<String> = ["select", "sort", "limit", "offset", "format", "cursor", "_csrf", "certificate", "page", "include_total", "lang"]
 
     public init(filters: [Filter] = [], select: [String]? = nil, sort: [Sort] = [], limit: Int = 100, offset: Int = 0) {
         self.filters = filters
@@ -64,7 +70,11 @@ public struct DatasetQuery: Sendable, Equatable {
         for (key, value) in parameters {
             switch key {
             case "select":
-                select = try value.split(separator: ",").map { try field($0.trimmingCharacters(in: .whitespaces)) }
+                let names = try value.split(separator: ",").map { try field($0.trimmingCharacters(in: .whitespaces)) }
+                guard !names.isEmpty else {
+                    throw HaiheError.invalid("query.select_empty", zh: "select 至少列出一个信息项", en: "select must name at least one field")
+                }
+                select = names
             case "sort":
                 sort = try value.split(separator: ",").map { part in
                     let text = part.trimmingCharacters(in: .whitespaces)
@@ -81,6 +91,13 @@ public struct DatasetQuery: Sendable, Equatable {
                     throw HaiheError.invalid("query.offset", zh: "offset 应为 0 到 \(Self.maximumOffset) 之间的整数", en: "offset must be an integer from 0 to \(Self.maximumOffset)")
                 }
                 offset = number
+            case "q":
+                search = value.isEmpty ? nil : String(value.prefix(200))
+            case "cursor":
+                guard value.count <= 4096 else {
+                    throw HaiheError.invalid("query.cursor", zh: "cursor 无效", en: "The cursor is not valid")
+                }
+                cursor = value
             case _ where Self.reserved.contains(key):
                 continue
             default:
@@ -99,9 +116,22 @@ public struct DatasetQuery: Sendable, Equatable {
                 guard values.count <= 100 else {
                     throw HaiheError.invalid("query.in_too_long", zh: "in 条件最多 100 个值", en: "An in condition takes at most 100 values")
                 }
-                if definition.type == .integer || definition.type == .decimal || definition.type == .boolean, op != .contains, op != .prefix {
-                    for v in values where Double(v) == nil && !(definition.type == .boolean && ["true", "false"].contains(v.lowercased())) {
-                        throw HaiheError.invalid("query.not_a_number", zh: "信息项“\(name)”是数值，“\(v)”不是数", en: "Field '\(name)' is numeric; '\(v)' is not a number")
+                guard filters.count < Self.maximumFilters, filters.reduce(values.count, { $0 + $1.values.count }) <= Self.maximumValues else {
+                    throw HaiheError.invalid("query.too_many_filters", zh: "筛选条件过多（最多 \(Self.maximumFilters) 个条件、\(Self.maximumValues) 个值）",
+                                             en: "Too many filters (at most \(Self.maximumFilters) conditions and \(Self.maximumValues) values)")
+                }
+                if op != .contains, op != .prefix {
+                    switch definition.type {
+                    case .integer, .decimal:
+                        for v in values where Int64(v) == nil && Double(v) == nil {
+                            throw HaiheError.invalid("query.not_a_number", zh: "信息项“\(name)”是数值，“\(v)”不是数", en: "Field '\(name)' is numeric; '\(v)' is not a number")
+                        }
+                    case .boolean:
+                        for v in values where !["0", "1", "true", "false"].contains(v.lowercased()) {
+                            throw HaiheError.invalid("query.not_a_boolean", zh: "信息项“\(name)”是布尔值，应为 true/false 或 1/0", en: "Field '\(name)' is boolean: use true/false or 1/0")
+                        }
+                    default:
+                        break
                     }
                 }
                 filters.append(Filter(field: name, op: op, values: values))
@@ -121,6 +151,8 @@ public struct DatasetQuery: Sendable, Equatable {
         if !sort.isEmpty { parts.append("sort=\(sort.map { ($0.descending ? "-" : "") + $0.field }.joined(separator: ","))") }
         parts.append("limit=\(limit)")
         if offset > 0 { parts.append("offset=\(offset)") }
+        if let cursor { parts.append("cursor=\(cursor)") }
+        if let search { parts.append("q=\(search)") }
         return parts.joined(separator: "&")
     }
 }

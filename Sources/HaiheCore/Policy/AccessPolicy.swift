@@ -53,7 +53,7 @@ public enum Decision: Sendable, Equatable {
 /// The same table is written down in docs/POLICY.md, and a test holds the two together.
 public enum AccessPolicy {
     /// Actions anyone may do without signing in.
-    public static let publicActions: Set<Action> = [.platformRead, .calendarRead, .certificateVerify]
+    public static let publicActions: Set<Action> = [.platformRead, .calendarRead, .certificateVerify, .openDataRead]
 
     /// For each action, the roles that may do it and how far.
     public static let rules: [Action: [Role: Reach]] = {
@@ -103,6 +103,12 @@ public enum AccessPolicy {
             .sharingArbitrate: [.regulator: .any],
             // Tracing a copy found outside: oversight everywhere, a provider for its own entries' deliveries.
             .sharingTrace: [.regulator: .any, .auditor: .any, .provider: .ownOrganization],
+            // Art. 20–23: open data is for everyone; conditional open data by application, answered by its provider.
+            .openDataRead: Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, Reach.any) }),
+            .openDataApply: everyone,
+            .openDataAnswer: [.provider: .ownOrganization],
+            .openDataApplications: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .public: .ownAccount, .consumer: .ownAccount,
+                                    .contributor: .ownAccount],
         ]
     }()
 

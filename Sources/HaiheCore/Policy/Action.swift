@@ -34,15 +34,20 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case sharingArbitrate = "sharing.arbitrate"
     case sharingTrace = "sharing.trace"
     case certificateVerify = "certificate.verify"
+    case openDataRead = "opendata.read"
+    case openDataApply = "opendata.apply"
+    case openDataAnswer = "opendata.answer"
+    case openDataApplications = "opendata.applications"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
         case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
-             .catalogOversee, .rectificationRead, .dataHistory, .calendarRead, .sharingRead, .sharingView, .sharingTrace, .certificateVerify: false
+             .catalogOversee, .rectificationRead, .dataHistory, .calendarRead, .sharingRead, .sharingView, .sharingTrace, .certificateVerify,
+             .openDataRead, .openDataApplications: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
              .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest, .calendarManage, .sharingApply,
-             .sharingAnswer, .sharingNegotiate, .sharingArbitrate: true
+             .sharingAnswer, .sharingNegotiate, .sharingArbitrate, .openDataApply, .openDataAnswer: true
         }
     }
 

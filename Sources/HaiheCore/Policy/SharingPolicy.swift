@@ -24,7 +24,10 @@ public enum SharingPolicy {
         }
     }
 
-    public static func access(to entry: CatalogEntry, for organizationID: String, grants: [ShareGrant], at time: Date) throws -> Access {
+    /// `fieldsUsed`: the fields a query names. Under conditional sharing one grant must cover them all, and the
+    /// delivery is made (and certified) under that grant and its purpose: grants are never pooled.
+    public static func access(to entry: CatalogEntry, for organizationID: String, grants: [ShareGrant], at time: Date,
+                              fieldsUsed: [String] = []) throws -> Access {
         let all = entry.fields.map(\.name)
         if organizationID == entry.providerID { return Access(basis: .own, fields: all) }
         switch entry.shareType {
@@ -34,12 +37,19 @@ public enum SharingPolicy {
             throw HaiheError(.forbidden, code: "sharing.not_shared", zh: "该目录为不予共享", en: "This entry is not shared")
         case .conditional:
             let live = grants.filter { $0.entryID == entry.entryID && $0.consumerID == organizationID && $0.isLive(at: time) }
-            guard let latest = live.max(by: { $0.endsAt < $1.endsAt }) else {
+            guard let widest = live.max(by: { ($0.fields.count, $0.endsAt) < ($1.fields.count, $1.endsAt) }) else {
                 throw HaiheError(.forbidden, code: "sharing.no_grant", zh: "该目录为有条件共享，须经申请获得授权后方可使用（已过期或撤销的授权不再有效）",
                                  en: "This entry is shared on conditions: apply and obtain a grant first (expired or revoked grants no longer count)")
             }
-            let granted = Set(live.flatMap(\.fields))
-            return Access(basis: .grant, fields: all.filter { granted.contains($0) }, grant: latest)
+            let needed = Set(fieldsUsed)
+            let covering = live.filter { needed.isSubset(of: Set($0.fields)) }
+            guard let grant = covering.max(by: { ($0.fields.count, $0.endsAt) < ($1.fields.count, $1.endsAt) }) else {
+                try check(fieldsUsed: fieldsUsed, within: Access(basis: .grant, fields: widest.fields, grant: widest))
+                throw HaiheError(.forbidden, code: "sharing.field_not_granted", zh: "所需信息项不在同一授权范围内，请按一项授权的信息项查询",
+                                 en: "No single grant covers all the fields asked for; query within one grant's fields")
+            }
+            let granted = Set(grant.fields)
+            return Access(basis: .grant, fields: all.filter { granted.contains($0) }, grant: grant)
         }
     }
 

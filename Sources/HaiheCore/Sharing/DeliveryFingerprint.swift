@@ -44,6 +44,7 @@ public struct DeliveryFingerprint: Sendable {
 
     /// Writes one data row (0-based `row` after the header) with the delivery's quoting pattern.
     public static func markedLine(_ values: [String], row: Int, bits: inout Bits) -> String {
+        if values.count == 1 && values[0].isEmpty { return "\"\"" }
         var line = ""
         for (column, value) in values.enumerated() {
             if column > 0 { line += "," }

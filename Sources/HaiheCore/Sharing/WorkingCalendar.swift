@@ -56,9 +56,10 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public func adding(days: Int) -> CivilDay { CivilDay(number: number + days) }
 
-    /// The last second of this day in Beijing, as an instant.
+    /// The last instant of this day in Beijing (23:59:59.999, the finest the platform stores), so that an answer
+    /// at any moment of the day counts as on time.
     public var endOfDay: Date {
-        Date(timeIntervalSince1970: Double((number + 1) * 86_400 - Self.beijingOffset - 1))
+        Date(timeIntervalSince1970: Double((number + 1) * 86_400 - Self.beijingOffset) - 0.001)
     }
 
     public var description: String {

@@ -46,6 +46,8 @@ struct CKANAPI: Sendable {
 
     func dispatch(_ name: String, _ params: [String: Any], baseURL: String) async throws -> Any {
         switch name {
+        case "datastore_search":
+            return try await datastoreSearch(params, baseURL: baseURL)
         case "status_show":
             return ["ckan_version": "2.10.0", "site_title": "海河 Haihe 天津市政务数据开放平台", "site_description": "Tianjin open government data",
                     "site_url": "", "locale_default": "zh_Hans_CN", "extensions": ["haihe"]] as [String: Any]
@@ -261,6 +263,100 @@ struct CKANAPI: Sendable {
             "groups": [["name": entry.domain.rawValue, "title": entry.domain.labelZH, "display_name": entry.domain.labelZH]],
             "resources": resources, "num_resources": resources.count, "extras": extras,
         ]
+    }
+
+    /// CKAN DataStore's search over a dataset's rows in force (`resource_id` is the CSV resource's id, as `package_show`
+    /// lists it, or the dataset's id or code): `filters` (exact values), `q`, `fields`, `sort`, `limit`, `offset`,
+    /// `include_total`, answered in CKAN's shape. Conditionally open data is not served here (it needs an application).
+    func datastoreSearch(_ params: [String: Any], baseURL: String) async throws -> [String: Any] {
+        guard let resourceID = params["resource_id"] as? String ?? params["id"] as? String else { throw Self.missing("resource_id") }
+        let datasetID = resourceID.hasSuffix("-csv") ? String(resourceID.dropLast(4)) : resourceID
+        guard let entry = try await findOpen(datasetID), let version = try await store.datasets.current(entryID: entry.entryID) else {
+            throw Failure(type: "Not Found Error", message: "Resource \"\(resourceID)\" was not found.", status: .notFound)
+        }
+        guard entry.openType == .unconditional else {
+            throw Failure(type: "Authorization Error", message: "有条件开放数据须申请 / Conditionally open data needs an approved application: /api/v1/datasets/\(entry.entryID)/applications",
+                          status: .forbidden)
+        }
+        let fields = try await store.catalog.find(id: version.catalogVersionID)?.fields ?? entry.fields
+        var parameters: [(String, String)] = []
+        var filters: [String: Any] = [:]
+        if let text = params["filters"] as? String, !text.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw Failure(type: "Validation Error", message: "filters: must be a JSON object", status: .conflict)
+            }
+            filters = object
+        } else if let object = params["filters"] as? [String: Any] {
+            filters = object
+        }
+        for (field, value) in filters.sorted(by: { $0.key < $1.key }) {
+            if let list = value as? [Any] {
+                parameters.append(("\(field)__in", list.map { BatchReader.text(of: $0) }.joined(separator: ",")))
+            } else {
+                parameters.append((field, BatchReader.text(of: value)))
+            }
+        }
+        if let selected = params["fields"] {
+            let names = (selected as? [String]) ?? (selected as? String)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+            let kept = names.filter { $0 != "_id" }
+            if !kept.isEmpty { parameters.append(("select", kept.joined(separator: ","))) }
+        }
+        if let sort = params["sort"] as? String, !sort.isEmpty {
+            let keys = sort.split(separator: ",").map { part -> String in
+                let words = part.split(separator: " ").map(String.init)
+                let name = words.first?.replacingOccurrences(of: "\"", with: "") ?? ""
+                return (words.count > 1 && words[1].lowercased() == "desc" ? "-" : "") + name
+            }
+            parameters.append(("sort", keys.joined(separator: ",")))
+        }
+        let limit = min(max(Self.int(params["limit"]) ?? 100, 0), DatasetQuery.maximumLimit)
+        let offset = max(Self.int(params["offset"]) ?? 0, 0)
+        parameters.append(("limit", String(max(limit, 1))))
+        parameters.append(("offset", String(min(offset, DatasetQuery.maximumOffset))))
+        var query: DatasetQuery
+        do {
+            query = try DatasetQuery(parameters: parameters, fields: fields)
+        } catch let error as HaiheError {
+            throw Failure(type: "Validation Error", message: error.message, status: .conflict)
+        }
+        if let q = params["q"] as? String, !q.isEmpty { query.search = q }
+        let includeTotal = (params["include_total"] as? String).map { $0.lowercased() != "false" } ?? (params["include_total"] as? Bool ?? true)
+        let page = try await store.datasets.page(version, fields: fields, visible: fields.map(\.name), query: query, countTotal: includeTotal)
+        let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        let records: [[String: Any]] = limit == 0 ? [] : page.rows.enumerated().map { index, values in
+            var record: [String: Any] = ["_id": offset + index + 1]
+            for (column, value) in zip(page.columns, values) {
+                switch value {
+                case .null, .blob: record[column] = NSNull()
+                case .integer(let i): record[column] = types[column] == .boolean ? (i != 0) as Any : i as Any
+                case .real(let d): record[column] = d
+                case .text(let t): record[column] = t
+                }
+            }
+            return record
+        }
+        let start = "/api/3/action/datastore_search?resource_id=\(resourceID)"
+        var result: [String: Any] = [
+            "resource_id": resourceID, "records_format": "objects", "limit": limit, "include_total": includeTotal,
+            "fields": [["id": "_id", "type": "int"]] + page.columns.map { ["id": $0, "type": Self.datastoreType(types[$0] ?? .text)] },
+            "records": records, "_links": ["start": start, "next": "\(start)&offset=\(offset + limit)"],
+        ]
+        if offset > 0 { result["offset"] = offset }
+        if includeTotal { result["total"] = page.total; result["total_was_estimated"] = false }
+        if let q = params["q"] as? String, !q.isEmpty { result["q"] = q }
+        if !filters.isEmpty { result["filters"] = filters }
+        return result
+    }
+
+    static func datastoreType(_ type: FieldType) -> String {
+        switch type {
+        case .integer: "int"
+        case .decimal: "numeric"
+        case .text: "text"
+        case .date: "date"
+        case .datetime: "timestamp"
+        case .boolean: "bool"
+        }
     }
 
     // MARK: Plumbing

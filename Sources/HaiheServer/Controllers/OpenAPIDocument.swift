@@ -307,6 +307,52 @@ enum OpenAPIDocument {
             response: json(object(["outcome": string(values: ["valid", "content_mismatch", "bad_signature", "malformed"]), "certificate": ["type": "object"],
                                    "content_sha256": string(), "message_zh": string(), "message_en": string()])), secured: false)]
 
+        // Open data (Art. 20–25): public, anonymous for unconditionally open data.
+        let datasetParameter: J = ["name": "id", "in": "path", "required": true, "description": "Dataset (entry) id or resource code", "schema": ["type": "string"]]
+        let rowQuery: [J] = [datasetParameter, query("field", "Any field name as the parameter (?district=和平区); suffixes __ne, __gt, __gte, __lt, __lte, __in, __contains, __prefix"),
+                             query("select", "Fields, comma-separated"), query("sort", "Fields, comma-separated; - for descending"),
+                             query("limit", "1–1000 (default 100)", schema: integer), query("offset", "0–1,000,000", schema: integer),
+                             query("cursor", "The next value of the previous page: keyset paging, as fast on page 1,000 as on page 1"),
+                             query("include_total", "false to skip counting", schema: boolean)]
+        let nullable: J = ["type": ["string", "null"]]
+        let datasetSummary = object(["id": string(), "resource_code": string(), "title": string(), "title_en": nullable, "summary": string(), "provider_id": string(),
+                                     "domain": string(), "keywords": array(string()), "formats": array(string()), "update_frequency": string(),
+                                     "open_type": string(values: ["unconditional", "conditional"]), "open_conditions": nullable, "licence": string(),
+                                     "published_at": nullable, "data_updated_at": nullable])
+        all["/api/v1/datasets"] = ["get": operation("Search the open catalog: text, facets (domain, provider, format, frequency, open type), sort, paging", tag: "open data",
+            parameters: catalogFilters, response: json(object(["items": array(datasetSummary), "total": integer, "facets": ["type": "object"]])), secured: false)]
+        all["/api/v1/datasets/{id}"] = ["get": operation("A dataset: metadata, field schema (interpretation), versions, and whether the caller may read it", tag: "open data",
+            parameters: [datasetParameter], response: json(["type": "object"]), secured: false)]
+        all["/api/v1/datasets/{id}/rows"] = ["get": operation("Rows: filter, select, sort, limit, keyset cursor; ETag and 304", tag: "open data", parameters: rowQuery,
+            response: json(object(["dataset": string(), "version": integer, "fields": array(string()), "rows": array(["type": "object"]), "total": integer,
+                                   "limit": integer, "next": ["type": ["string", "null"]]])), secured: false)]
+        all["/api/v1/datasets/{id}/facets"] = ["get": operation("Counts per value of one field (the row filters apply), most frequent first", tag: "open data",
+            parameters: [datasetParameter, ["name": "field", "in": "query", "required": true, "schema": ["type": "string"]]] + Array(rowQuery.dropFirst(2)),
+            response: json(object(["dataset": string(), "version": integer, "field": string(), "values": array(object(["value": [:], "count": integer]))])), secured: false)]
+        all["/api/v1/datasets/{id}/profile"] = ["get": operation("The version's profile: rows; per field nulls, distinct values, range, top values, histogram, rows per month",
+            tag: "open data", parameters: [datasetParameter], response: json(["type": "object"]), secured: false)]
+        for format in ["csv", "json", "xml"] {
+            let media = format == "csv" ? "text/csv" : format == "json" ? "application/json" : "application/xml"
+            all["/api/v1/datasets/{id}/download.\(format)"] = ["get": operation("The whole dataset (filters apply) as \(format.uppercased()), streamed in constant memory",
+                tag: "open data", parameters: rowQuery, response: ["description": format.uppercased(), "content": [media: ["schema": format == "json" ? ["type": "array"] : string()]]],
+                secured: false)]
+        }
+        all["/api/v1/datasets/{id}/datapackage.json"] = ["get": operation("A Frictionless Data Package whose resource is the CSV download, with its Table Schema",
+            tag: "open data", parameters: [datasetParameter], response: json(["type": "object"]), secured: false)]
+        let application = object(["application": ["type": "object"], "overdue": boolean, "working_days_left": integer])
+        all["/api/v1/datasets/{id}/applications"] = ["post": operation("Apply for a conditionally open dataset (Art. 23); answered within two working days", tag: "open data",
+            parameters: [datasetParameter], body: object(["identity": string("公民身份号码 or 统一社会信用代码"), "purpose": string(), "intended_use": string()],
+                                                        required: ["identity", "purpose", "intended_use"]),
+            response: json(application), status: "201")]
+        all["/api/v1/me/applications"] = ["get": operation("My applications, with status and deadline", tag: "open data", response: json(object(["items": array(application)])))]
+        all["/api/v1/open-applications"] = ["get": operation("Applications to the caller's organisation (a provider), or all (oversight)", tag: "open data",
+            response: json(object(["items": array(application)])))]
+        all["/api/v1/open-applications/{id}/approve"] = ["post": operation("Approve with terms and a period", tag: "open data", parameters: [idParameter],
+            body: object(["terms": string(), "until": string("YYYY-MM-DD or ISO 8601")], required: ["until"]), response: json(application))]
+        all["/api/v1/open-applications/{id}/refuse"] = ["post": operation("Refuse with a reason and a basis", tag: "open data", parameters: [idParameter],
+            body: object(["reason": string(), "basis": string()], required: ["reason", "basis"]), response: json(application))]
+        all["/api/v1/open-applications/{id}/withdraw"] = ["post": operation("The applicant withdraws", tag: "open data", parameters: [idParameter], response: json(application))]
+
         for verb in ["done", "cancel"] {
             all["/api/v1/rectification-orders/{id}/\(verb)"] = ["post": operation("Close an order: \(verb)", tag: "oversight", parameters: [idParameter],
                                                                                    response: json(object(["order": ref("RectificationOrder"), "overdue": boolean])))]

@@ -280,7 +280,7 @@ struct SharingAPI: Sendable {
         // A copy found outside: which delivery did it come from? The body is the file.
         router.route(.post, "/api/v1/sharing/trace", .sharingTrace, guard: `guard`) { request, context -> Response in
             let subject = try await `guard`.subject(.sharingTrace, context)
-            let bytes = [UInt8](buffer: try await request.body.collect(upTo: 256 << 20))
+            let bytes = [UInt8](buffer: try await request.body.collect(upTo: 64 << 20))
             let oversight = AccessPolicy.decide(subject, .sharingTrace, on: Self.everyOrganization).isAllowed
             let trace = try await shared.trace(bytes, entryIDs: oversight ? nil : try await ownEntryIDs(subject.organizationID))
             return try jsonResponse(trace, context: context)

@@ -51,6 +51,26 @@ public enum DemoSharing {
         Step(consumer: "rsj.consumer", entry: "801010-00003", fields: [], daysAgo: 5, story: [.withdraw]),
     ]
 
+    /// Applications for the conditionally open credit evaluations (Art. 23): one approved, one waiting for an answer.
+    static func openApplications(_ store: Store, now: Date) async throws -> Int {
+        guard let entry = try await store.catalog.findPublished("101002-00003", in: .open),
+              let citizen = try await store.users.credentials(username: "citizen")?.user,
+              let company = try await store.users.credentials(username: "power.contributor")?.user else { return 0 }
+        let provider = try await store.users.list(organizationID: entry.providerID).first { $0.roles.contains(.provider) }
+        func draft(_ action: Action, _ user: User?) -> AuditDraft {
+            AuditDraft(actor: user.map { Subject(userID: $0.id, username: $0.username, organizationID: $0.organizationID, roles: $0.roles) },
+                       action: action.rawValue, objectType: "opendata", detail: ["via": "demo"])
+        }
+        let approved = try await store.openApplications.submit(entry: entry, applicant: company, identity: "91120000MA05JXKX4M",
+                                                               purpose: "评估供电客户信用以优化欠费催缴", intendedUse: "内部信用分级模型，不对外提供",
+                                                               audit: draft(.openDataApply, company), at: now.addingTimeInterval(-6 * 86_400))
+        _ = try await store.openApplications.answer(approved.id, .approve(terms: "仅限申请用途，不得转让或公开", until: now.addingTimeInterval(180 * 86_400)),
+                                                    audit: draft(.openDataAnswer, provider), at: now.addingTimeInterval(-5 * 86_400))
+        _ = try await store.openApplications.submit(entry: entry, applicant: citizen, identity: "11010519491231002X", purpose: "研究本市企业信用分布",
+                                                    intendedUse: "学术论文", audit: draft(.openDataApply, citizen), at: now.addingTimeInterval(-3_600))
+        return 2
+    }
+
     /// Loads the requests once (skipped when any share request exists). Returns how many were made.
     @discardableResult
     public static func load(into store: Store, now: Date = Date()) async throws -> Int {
@@ -118,6 +138,7 @@ public enum DemoSharing {
         }
         // The overdue request goes before the regulator now rather than at the next periodic run.
         try await store.sharing.escalateOverdue(at: now)
+        made += try await openApplications(store, now: now)
         return made
     }
 }

@@ -26,6 +26,7 @@ struct SharedData: Sendable {
         var loadedFields: [FieldDefinition]
         var access: SharingPolicy.Access?
         var refusal: HaiheError?
+        var grants: [ShareGrant] = []
     }
 
     func offer(_ reference: String, for subject: Subject, at time: Date = Date()) async throws -> Offer {
@@ -33,7 +34,7 @@ struct SharedData: Sendable {
             throw HaiheError.notFound("catalog_entry", zh: "共享目录", id: reference)
         }
         let grants = try await store.sharing.grants(consumerID: subject.organizationID, entryID: entry.entryID)
-        var offer = Offer(entry: entry, version: nil, loadedFields: entry.fields)
+        var offer = Offer(entry: entry, version: nil, loadedFields: entry.fields, grants: grants)
         do {
             offer.access = try SharingPolicy.access(to: entry, for: subject.organizationID, grants: grants, at: time)
         } catch let error as HaiheError {
@@ -50,7 +51,9 @@ struct SharedData: Sendable {
     func readable(_ reference: String, for subject: Subject, query: DatasetQuery? = nil, at time: Date = Date()) async throws
         -> (offer: Offer, access: SharingPolicy.Access, version: DatasetVersion, visible: [String]) {
         let offer = try await offer(reference, for: subject, at: time)
-        guard let access = offer.access else { throw offer.refusal! }
+        guard offer.access != nil else { throw offer.refusal! }
+        // The grant this query is served under: one that covers every field it names.
+        let access = try SharingPolicy.access(to: offer.entry, for: subject.organizationID, grants: offer.grants, at: time, fieldsUsed: query?.fieldsUsed ?? [])
         guard let version = offer.version else {
             throw HaiheError.notFound("dataset_version", zh: "该目录尚未接入数据", id: offer.entry.resourceCode)
         }
@@ -101,17 +104,23 @@ struct SharedData: Sendable {
             var bits = fingerprint.bits(for: delivery.id)
             let header = Array((CSVField.line(columns) + "\n").utf8)
             hash.update(data: header)
-            try await writer.write(ByteBuffer(bytes: header))
-            try await store.datasets.stream(version, fields: offer.loadedFields, columns: columns, query: query) { batch in
-                var text = ""
-                for row in batch {
-                    text += DeliveryFingerprint.markedLine(row.map(Self.csvText), row: rows, bits: &bits)
-                    text += "\n"
-                    rows += 1
+            do {
+                try await writer.write(ByteBuffer(bytes: header))
+                try await store.datasets.stream(version, fields: offer.loadedFields, columns: columns, query: query) { batch in
+                    var text = ""
+                    for row in batch {
+                        text += DeliveryFingerprint.markedLine(row.map(Self.csvText), row: rows, bits: &bits)
+                        text += "\n"
+                        rows += 1
+                    }
+                    let bytes = Array(text.utf8)
+                    hash.update(data: bytes)
+                    try await writer.write(ByteBuffer(bytes: bytes))
                 }
-                let bytes = Array(text.utf8)
-                hash.update(data: bytes)
-                try await writer.write(ByteBuffer(bytes: bytes))
+            } catch {
+                // Broken off (the client left, or the database failed): what was sent is on the record all the same.
+                try? await store.sharing.finish(deliveryID: delivery.id, rowCount: rows, contentSHA256: "partial:" + hash.finalize().hexString, certificate: nil)
+                throw error
             }
             let trailer = Array(try fingerprint.trailer(deliveryID: delivery.id, bodySHA256: hash.finalize().hexString).utf8)
             var whole = hash
@@ -171,7 +180,7 @@ struct SharedData: Sendable {
 
 /// A JSON value built by hand, for documents whose keys are data (field names).
 indirect enum JSONValue: Encodable, Sendable {
-    case null, integer(Int64), real(Double), text(String), array([JSONValue]), object([String: JSONValue])
+    case null, bool(Bool), integer(Int64), real(Double), text(String), array([JSONValue]), object([String: JSONValue])
 
     init(_ value: SQLValue) {
         switch value {
@@ -201,6 +210,7 @@ indirect enum JSONValue: Encodable, Sendable {
             var container = encoder.singleValueContainer()
             switch self {
             case .null: try container.encodeNil()
+            case .bool(let b): try container.encode(b)
             case .integer(let i): try container.encode(i)
             case .real(let d): try container.encode(d)
             case .text(let t): try container.encode(t)

@@ -16,16 +16,6 @@ struct Console: Sendable {
     func addRoutes(to router: Router<HaiheRequestContext>) {
         let web = router.group().add(middleware: WebErrorMiddleware())
 
-        web.get("/") { _, context -> HTML in
-            let organizations = try await store.organizations.count()
-            return Layout.page("海河 · 天津市政务数据共享开放平台", identity: context.identity, """
-            <section class="card"><p>海河是《天津市促进大数据发展应用条例》所规定的政务数据共享平台和开放平台。
-            Haihe is the government data sharing and open-data platform that Tianjin's Regulation on Promoting Big Data Development and Application describes.</p>
-            <p class="muted">已接入单位 Organisations on the platform: \(organizations)</p>
-            <p><a href="/console">进入工作台 Open the console</a> · <a href="/api/v1/platform">平台信息 API</a></p></section>
-            """)
-        }
-
         // Sign-in and registration use a double-submit token: a cookie and a form field that must match.
         web.get("/login") { request, context -> Response in
             formPage(request, title: "登录 Sign in", identity: context.identity) { csrf in loginForm(csrf: csrf, next: request.uri.queryParameters["next"].map(String.init)) }

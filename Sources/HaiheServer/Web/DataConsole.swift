@@ -222,7 +222,7 @@ struct UploadedFile {
                 do { try handle.write(contentsOf: Data(buffer: buffer)) } catch {
                     failure = HaiheError(.unavailable, code: "data.upload_storage", zh: "服务器暂存上传文件失败（磁盘可能已满）", en: "The server could not store the upload (the disk may be full)")
                 }
-            } else if (fields[part]?.utf8.count ?? 0) < 1024 {
+            } else if (fields[part]?.utf8.count ?? 0) < 64 * 1024 {
                 fields[part, default: ""] += String(buffer: buffer)
             }
         }

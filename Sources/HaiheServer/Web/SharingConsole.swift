@@ -14,6 +14,8 @@ struct SharingConsole: Sendable {
     let clock: any PlatformClock
 
     var api: SharingAPI { SharingAPI(store: store, guard: `guard`, shared: shared, clock: clock) }
+    /// The public check hashes a file of at most this size (larger deliveries are checked with `haihe verify`).
+    static let maximumVerifyBytes = 256 << 20
     var calendarAPI: CalendarAPI { CalendarAPI(store: store, guard: `guard`, nodeKey: shared.nodeKey, clock: clock) }
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
@@ -84,7 +86,7 @@ struct SharingConsole: Sendable {
 
         // The file is hashed as it arrives (multipart, streamed to disk), never kept.
         web.route(.post, "/verify", .certificateVerify, guard: `guard`) { request, context -> HTML in
-            let upload = try await UploadedFile.receive(request, maximumBytes: DataAPI.maximumUploadBytes)
+            let upload = try await UploadedFile.receive(request, maximumBytes: Self.maximumVerifyBytes)
             defer { try? FileManager.default.removeItem(atPath: upload.path) }
             let certificate = upload.fields["certificate"] ?? ""
             let hash = upload.size > 0 ? try SHA256File.hex(path: upload.path) : nil
@@ -103,8 +105,7 @@ struct SharingConsole: Sendable {
         switch step {
         case "approve":
             let current = try await api.shareRequest(context, .sharingAnswer, sides: .provider)
-            let fields = form.all("fields")
-            _ = try await store.sharing.answer(current.id, .approve(fields: fields.isEmpty ? nil : fields,
+            _ = try await store.sharing.answer(current.id, .approve(fields: form.all("fields"),
                                                                     periodEnd: try SharingAPI.instant(form["period_end"], field: "period_end", endOfDay: true)),
                                                entry: try await api.entry(of: current), by: .init(try await `guard`.subject(.sharingAnswer, context)),
                                                audit: context.auditDraft(.sharingAnswer), at: now)

@@ -132,6 +132,8 @@ public struct LoadProgress: Sendable {
 public struct DatasetStore: Sendable {
     let database: any SQLDatabase
     let catalog: CatalogStore
+    /// Field indexes built for readers so far, by this process (see `ensureIndexes`).
+    let readIndexes = ReadIndexes()
 
     /// Rows per INSERT statement (32 measured fastest on SQLite among 8 to 500) and rows per transaction while loading.
     static let rowsPerStatement = 32

@@ -397,5 +397,35 @@ public enum Migrations {
                 "CREATE INDEX share_deliveries_hash ON share_deliveries(content_sha256)",
             ] + CalendarStore.shippedScheduleStatements()
         },
+            Migration(version: 10, name: "open data: dataset profiles, conditional open applications") { _ in
+            [
+                // Computed once per published version (it never changes): counts, ranges, top values, histograms.
+                "CREATE TABLE dataset_profiles (version_id TEXT PRIMARY KEY, profile TEXT NOT NULL, computed_at TEXT NOT NULL)",
+                """
+                CREATE TABLE open_applications (
+                    id TEXT PRIMARY KEY,
+                    entry_id TEXT NOT NULL,
+                    resource_code TEXT NOT NULL,
+                    entry_title TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    applicant_user_id TEXT NOT NULL,
+                    applicant_name TEXT NOT NULL,
+                    identity TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    intended_use TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    accepted_at TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    answered_at TEXT,
+                    terms TEXT,
+                    access_until TEXT,
+                    refusal_reason TEXT,
+                    refusal_basis TEXT
+                )
+                """,
+                "CREATE INDEX open_applications_applicant ON open_applications(applicant_user_id, entry_id)",
+                "CREATE INDEX open_applications_provider ON open_applications(provider_id, status, deadline)",
+            ]
+        },
     ]
 }

@@ -62,7 +62,11 @@ public final class CalendarStore: Sendable {
     }
 
     public func schedules() async throws -> [HolidaySchedule] {
-        try await database.read { session in
+        try await database.read { try await Self.schedules(in: $0) }
+    }
+
+    static func schedules(in session: any SQLSession) async throws -> [HolidaySchedule] {
+        do {
             let years = try await session.query("SELECT year, source FROM calendar_years ORDER BY year")
             let days = try await session.query("SELECT year, day, kind, name FROM calendar_days ORDER BY year, day")
             var byYear: [Int: [HolidaySchedule.Day]] = [:]
@@ -85,13 +89,27 @@ public final class CalendarStore: Sendable {
                 try await session.execute("DELETE FROM calendar_days WHERE year = $1", schedule.year)
                 try await session.execute("DELETE FROM calendar_years WHERE year = $1", schedule.year)
                 try await session.execute("INSERT INTO calendar_years (year, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4)",
-                                          schedule.year, schedule.source, time, audit.actorUsername ?? "cli")
+                                          schedule.year, schedule.source, time, audit.actorUsername == nil ? "cli" : "regulator")
                 for day in schedule.days {
                     try await session.execute("INSERT INTO calendar_days (year, day, kind, name) VALUES ($1, $2, $3, $4) ON CONFLICT (year, day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
                                               schedule.year, CivilDay(day.date)!.description, day.kind.rawValue, day.name)
                 }
             }
+            // Deadlines still running are counted again on the corrected calendar (a year loaded late moves them).
+            let calendar = WorkingCalendar(schedules: try await Self.schedules(in: session))
+            var moved = 0
+            for table in ["share_requests", "open_applications"] {
+                let extra = table == "share_requests" ? " AND escalated_at IS NULL" : ""
+                for row in try await session.query("SELECT id, accepted_at, deadline FROM \(table) WHERE status = 'pending'\(extra)") {
+                    let deadline = calendar.deadline(accepted: try row.date("accepted_at"), workingDays: SharingStore.answerWorkingDays)
+                    if Timestamp.format(deadline) != Timestamp.format(try row.date("deadline")) {
+                        try await session.execute("UPDATE \(table) SET deadline = $2 WHERE id = $1", try row.string("id"), deadline)
+                        moved += 1
+                    }
+                }
+            }
             var draft = audit
+            draft.detail["deadlines_moved"] = String(moved)
             draft.detail["years"] = schedules.map { String($0.year) }.joined(separator: ",")
             try await AuditTrail.append(draft, in: session, at: time)
         }

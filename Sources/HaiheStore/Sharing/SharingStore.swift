@@ -39,7 +39,18 @@ public struct SharingStore: Sendable {
         guard actor.organizationID != entry.providerID else {
             throw HaiheError.conflict("sharing.own_entry", zh: "不能申请本单位自己的目录", en: "You cannot apply for your own organisation's entry")
         }
+        var application = application
+        application.fields = application.fields.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         try application.validate(against: entry, at: time)
+        let open = try await database.read { session in
+            try await session.first("""
+                SELECT id FROM share_requests WHERE entry_id = $1 AND consumer_id = $2 AND status IN ('pending', 'refused', 'disputed', 'arbitration')
+                """, entry.entryID, actor.organizationID)
+        }
+        if let open {
+            throw HaiheError.conflict("sharing.request_open", zh: "本单位对该目录已有未办结的申请（\(try open.string("id"))）",
+                                      en: "Your organisation already has an open request for this entry (\(try open.string("id")))")
+        }
         let calendar = try await calendar.calendar()
         let request = ShareRequest(entryID: entry.entryID, resourceCode: entry.resourceCode, entryTitle: entry.title, providerID: entry.providerID,
                                    consumerID: actor.organizationID, requestedBy: actor.userID, fields: application.fields, purpose: application.purpose,
@@ -360,7 +371,7 @@ public struct SharingStore: Sendable {
     /// `entryIDs` limits the search to some entries' deliveries (a provider tracing its own data); nil searches all.
     public func trace(_ bytes: [UInt8], fingerprint: DeliveryFingerprint, entryIDs: [String]?) async throws -> Trace {
         let evidence = fingerprint.examine(bytes)
-        if let id = evidence.trailerDeliveryID, let delivery = try await delivery(id: id), entryIDs?.contains(delivery.entryID) ?? true {
+        if let id = evidence.trailerDeliveryID, evidence.trailerIntact, let delivery = try await delivery(id: id), entryIDs?.contains(delivery.entryID) ?? true {
             return Trace(method: "trailer", delivery: delivery, trailerIntact: evidence.trailerIntact,
                          messageZH: evidence.trailerIntact ? "文件末尾的签名标记完好，来自下列交付" : "文件末尾的标记指向下列交付，但文件内容已被改动",
                          messageEN: evidence.trailerIntact ? "The signed trailer is intact: the file is this delivery" : "The trailer names this delivery, but the file was changed")
@@ -376,6 +387,12 @@ public struct SharingStore: Sendable {
         if let (delivery, agree, observed) = best, DeliveryFingerprint.isMatch(agree: agree, observed: observed) {
             return Trace(method: "marker", delivery: delivery, agreement: Double(agree) / Double(max(observed, 1)), observedBits: observed,
                          messageZH: "文件的隐写标记与下列交付一致（\(agree)/\(observed) 位）", messageEN: "The file's marker matches this delivery (\(agree) of \(observed) bits)")
+        }
+        // A trailer that does not verify (the file was changed, or the trailer swapped) is reported, not trusted.
+        if let id = evidence.trailerDeliveryID, let delivery = try await delivery(id: id), entryIDs?.contains(delivery.entryID) ?? true {
+            return Trace(method: "trailer", delivery: delivery, trailerIntact: false, observedBits: evidence.observed.count,
+                         messageZH: "文件末尾的标记指向下列交付，但签名不符：文件已被改动或标记被替换，隐写标记也不足以确认",
+                         messageEN: "The trailer names this delivery but its signature fails: the file was changed or the trailer swapped, and the marker does not confirm it")
         }
         return Trace(method: "none", observedBits: evidence.observed.count, messageZH: "未能确定文件来源：没有签名标记，也没有足够的隐写标记",
                      messageEN: "The file could not be traced: no trailer and not enough of a marker")
@@ -421,7 +438,11 @@ public struct SharingStore: Sendable {
     /// The fields granted: those asked for (all of the entry when none were named), optionally narrowed, never widened.
     static func narrowed(_ fields: [String]?, of request: ShareRequest, entry: CatalogEntry) throws -> [String] {
         let asked = request.fields.isEmpty ? entry.fields.map(\.name) : request.fields
-        guard let fields, !fields.isEmpty else { return asked }
+        guard let fields else { return asked }
+        // An empty list is not "everything": it is a mistake, and must not fail open.
+        guard !fields.isEmpty else {
+            throw HaiheError.invalid("sharing.no_fields", zh: "请至少选择一个共享的信息项", en: "Choose at least one field to share")
+        }
         let outside = fields.filter { !asked.contains($0) }
         guard outside.isEmpty else {
             throw HaiheError.invalid("sharing.widened", zh: "只能在申请的信息项范围内缩小，不能增加：\(outside.joined(separator: "、"))",

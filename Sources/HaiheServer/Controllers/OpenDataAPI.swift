@@ -1,0 +1,456 @@
+import Foundation
+import HaiheCore
+import HaiheStore
+import Hummingbird
+import HTTPTypes
+
+/// 数据开放 API (Art. 20–25): the open catalog's datasets, their schema, profile and rows, whole-file downloads in
+/// CSV, JSON and XML, and a Frictionless Data Package — anonymous for unconditionally open data, under an approved
+/// application for conditionally open data, and never anything of a not-open entry.
+struct OpenDataAPI: Sendable {
+    let store: Store
+    let `guard`: Guard
+    let clock: any PlatformClock
+    let cache: OpenDataCache
+
+    /// A dataset the caller may read, with the version in force and the fields it was loaded with.
+    struct Readable: Sendable {
+        var entry: CatalogEntry
+        var version: DatasetVersion
+        var fields: [FieldDefinition]
+    }
+
+    func addRoutes(to router: Router<HaiheRequestContext>) {
+        router.route(.get, "/api/v1/datasets", .openDataRead, guard: `guard`) { request, context -> Response in
+            let page = try await store.catalog.list(try CatalogAPI.query(request, catalog: .open))
+            let items: [JSONValue] = page.entries.map { entry in Self.summary(entry) }
+            let facets: [String: JSONValue] = page.facets.mapValues { counts in
+                .object(counts.mapValues { .integer(Int64($0)) })
+            }
+            return try Self.json(JSONValue.object(["items": .array(items), "total": .integer(Int64(page.total)), "facets": .object(facets)]), request: request)
+        }
+
+        router.route(.get, "/api/v1/datasets/{id}", .openDataRead, guard: `guard`) { request, context -> Response in
+            let entry = try await openEntry(context)
+            let history = try await store.datasets.history(entryID: entry.entryID).filter { $0.status == .published || $0.status == .superseded }
+            var document = Self.summary(entry, fields: true)
+            if case .object(var members) = document {
+                members["versions"] = .array(history.map { version in
+                    .object(["version": .integer(Int64(version.version)), "id": .text(version.id), "status": .text(version.status.rawValue),
+                             "rows": .integer(Int64(version.rowsAccepted)), "published_at": version.publishedAt.map { .text(Timestamp.format($0)) } ?? .null])
+                })
+                members["access"] = .text(try await accessNote(entry, context))
+                document = .object(members)
+            }
+            return try Self.json(document, request: request, lastModified: entry.dataUpdatedAt ?? entry.publishedAt)
+        }
+
+        router.route(.get, "/api/v1/datasets/{id}/profile", .openDataRead, guard: `guard`) { request, context -> Response in
+            let readable = try await readable(context)
+            let profile = try await store.datasets.profile(readable.version, fields: readable.fields)
+            return try Self.json(profile, request: request, etag: "profile-\(readable.version.id)", lastModified: readable.version.publishedAt, snakeCase: true)
+        }
+
+        router.route(.get, "/api/v1/datasets/{id}/rows", .openDataRead, guard: `guard`) { request, context -> Response in
+            let readable = try await readable(context)
+            let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
+            let includeTotal = request.uri.queryParameters["include_total"] != "false"
+            let etag = "rows-\(readable.version.id)-\(Self.digest(query.canonical + String(includeTotal)))"
+            if let notModified = Self.notModified(request, etag: etag) { return notModified }
+            // Open to all and of a version that never changes: the same question gets the same answer, kept.
+            let key = "rows|\(etag)"
+            if readable.entry.openType == .unconditional, let answer = cache.answer(key) {
+                return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
+            }
+            let page = try await store.datasets.page(readable.version, fields: readable.fields, visible: readable.fields.map(\.name), query: query, countTotal: includeTotal)
+            var members: [String: JSONValue] = [
+                "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)),
+                "fields": .array(page.columns.map { .text($0) }),
+                "rows": .array(page.rows.map { values in .object(Dictionary(uniqueKeysWithValues: zip(page.columns, values.map(JSONValue.init)))) }),
+                "limit": .integer(Int64(query.limit)), "next": page.next.map { .text($0) } ?? .null,
+            ]
+            if includeTotal { members["total"] = .integer(Int64(page.total)) }
+            let body = try Self.encode(JSONValue.object(members))
+            if readable.entry.openType == .unconditional { cache.store(key, .init(body: body, etag: etag)) }
+            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt)
+        }
+
+        // Counts per value of one field (filters apply): the facets of a dataset's rows.
+        router.route(.get, "/api/v1/datasets/{id}/facets", .openDataRead, guard: `guard`) { request, context -> Response in
+            let readable = try await readable(context)
+            guard let field = request.uri.queryParameters["field"].map(String.init) else {
+                throw HaiheError.invalid("query.field", zh: "请用 field 指定信息项", en: "Name the field with field=")
+            }
+            let query = try DatasetQuery(parameters: SharingAPI.parameters(request).filter { $0.0 != "field" }, fields: readable.fields)
+            let etag = "facets-\(readable.version.id)-\(Self.digest(field + "|" + query.canonical))"
+            if let notModified = Self.notModified(request, etag: etag) { return notModified }
+            let key = "facets|\(etag)"
+            if readable.entry.openType == .unconditional, let answer = cache.answer(key) {
+                return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
+            }
+            let counts = try await store.datasets.facet(readable.version, fields: readable.fields, field: field, query: query)
+            let body = try Self.encode(JSONValue.object([
+                "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)), "field": .text(field),
+                "values": .array(counts.map { .object(["value": JSONValue($0.value), "count": .integer(Int64($0.count))]) }),
+            ]))
+            if readable.entry.openType == .unconditional { cache.store(key, .init(body: body, etag: etag)) }
+            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt)
+        }
+
+        // download.csv, download.json, download.xml and datapackage.json.
+        router.route(.get, "/api/v1/datasets/{id}/{file}", .openDataRead, guard: `guard`) { request, context -> Response in
+            let file = try context.parameters.require("file")
+            let readable = try await readable(context)
+            switch file {
+            case "datapackage.json":
+                return try Self.json(Self.dataPackage(readable, baseURL: CKANAPI.baseURL(request)), request: request,
+                                     etag: "datapackage-\(readable.version.id)", lastModified: readable.version.publishedAt)
+            case "download.csv", "download.json", "download.xml":
+                let format = String(file.dropFirst("download.".count))
+                let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
+                let etag = "\(format)-\(readable.version.id)-\(Self.digest(query.canonical))"
+                if let notModified = Self.notModified(request, etag: etag) { return notModified }
+                try await store.audit.record(context.auditDraft("opendata.download", objectType: "dataset", objectID: readable.entry.entryID,
+                                                                detail: ["format": format, "version": String(readable.version.version), "query": query.canonical]))
+                return download(readable, query: query, format: format, etag: etag)
+            default:
+                throw HaiheError.notFound("file", zh: "文件", id: file)
+            }
+        }
+    }
+
+    struct ApplicationBody: Decodable {
+        var identity: String?
+        var purpose: String?
+        var intendedUse: String?
+    }
+
+    struct AnswerBody: Decodable {
+        var terms: String?
+        var until: String?
+        var reason: String?
+        var basis: String?
+    }
+
+    struct ApplicationView: ResponseEncodable {
+        var application: OpenApplication
+        var overdue: Bool
+        var workingDaysLeft: Int?
+    }
+
+    struct ApplicationList: ResponseEncodable {
+        var items: [ApplicationView]
+    }
+
+    /// Conditional open data (Art. 23): apply, see "my applications", the provider's inbox and answers.
+    func addApplicationRoutes(to router: Router<HaiheRequestContext>) {
+        router.route(.post, "/api/v1/datasets/{id}/applications", .openDataApply, guard: `guard`) { request, context -> Response in
+            let subject = try await `guard`.subject(.openDataApply, context)
+            let entry = try await openEntry(context)
+            let body = try await decode(ApplicationBody.self, request, context, keys: .convertFromSnakeCase)
+            guard let user = try await store.users.find(id: subject.userID) else { throw HaiheError.notFound("user", zh: "用户", id: subject.userID) }
+            let application = try await store.openApplications.submit(entry: entry, applicant: user, identity: body.identity ?? "", purpose: body.purpose ?? "",
+                                                                      intendedUse: body.intendedUse ?? "", audit: context.auditDraft(.openDataApply), at: clock.now())
+            return try jsonResponse(try await view(application), status: .created, context: context)
+        }
+
+        router.route(.get, "/api/v1/me/applications", .openDataApplications, guard: `guard`) { _, context -> ApplicationList in
+            let subject = try await `guard`.subject(.openDataApplications, context)
+            return ApplicationList(items: try await views(try await store.openApplications.list(applicantUserID: subject.userID)))
+        }
+
+        router.route(.get, "/api/v1/open-applications", .openDataApplications, guard: `guard`) { _, context -> ApplicationList in
+            let subject = try await `guard`.subject(.openDataApplications, context)
+            if AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed {
+                return ApplicationList(items: try await views(try await store.openApplications.list()))
+            }
+            guard subject.roles.contains(.provider) else {
+                throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
+            }
+            return ApplicationList(items: try await views(try await store.openApplications.list(providerID: subject.organizationID)))
+        }
+
+        router.route(.post, "/api/v1/open-applications/{id}/approve", .openDataAnswer, guard: `guard`) { request, context -> Response in
+            let application = try await ownApplication(context, .openDataAnswer, provider: true)
+            let body = try await decode(AnswerBody.self, request, context, keys: .convertFromSnakeCase)
+            guard let until = try SharingAPI.instant(body.until, field: "until", endOfDay: true) else {
+                throw HaiheError.invalid("opendata.until", zh: "请给出开放期限 until", en: "Give the end of the period (until)")
+            }
+            let answered = try await store.openApplications.answer(application.id, .approve(terms: body.terms ?? "", until: until),
+                                                                   audit: context.auditDraft(.openDataAnswer), at: clock.now())
+            return try jsonResponse(try await view(answered), context: context)
+        }
+
+        router.route(.post, "/api/v1/open-applications/{id}/refuse", .openDataAnswer, guard: `guard`) { request, context -> Response in
+            let application = try await ownApplication(context, .openDataAnswer, provider: true)
+            let body = try await decode(AnswerBody.self, request, context, keys: .convertFromSnakeCase)
+            let answered = try await store.openApplications.answer(application.id, .refuse(reason: body.reason ?? "", basis: body.basis ?? ""),
+                                                                   audit: context.auditDraft(.openDataAnswer), at: clock.now())
+            return try jsonResponse(try await view(answered), context: context)
+        }
+
+        router.route(.post, "/api/v1/open-applications/{id}/withdraw", .openDataApply, guard: `guard`) { _, context -> Response in
+            let application = try await ownApplication(context, .openDataApply, provider: false)
+            let withdrawn = try await store.openApplications.withdraw(application.id, audit: context.auditDraft(.openDataApply), at: clock.now())
+            return try jsonResponse(try await view(withdrawn), context: context)
+        }
+    }
+
+    /// The application named in the path: the provider's organisation answers it, the applicant withdraws it.
+    func ownApplication(_ context: HaiheRequestContext, _ action: Action, provider: Bool) async throws -> OpenApplication {
+        let id = try context.parameters.require("id")
+        guard let application = try await store.openApplications.application(id: id) else {
+            throw HaiheError.notFound("open_application", zh: "开放申请", id: id)
+        }
+        let object = provider ? PolicyObject(organizationID: application.providerID) : PolicyObject(userID: application.applicantUserID)
+        try await `guard`.require(action, on: object, context)
+        return application
+    }
+
+    func view(_ application: OpenApplication) async throws -> ApplicationView {
+        let now = clock.now()
+        let calendar = try await store.calendar.calendar()
+        return ApplicationView(application: application, overdue: application.isOverdue(at: now),
+                               workingDaysLeft: application.status == .pending ? calendar.workingDaysLeft(at: now, until: application.deadline) : nil)
+    }
+
+    func views(_ applications: [OpenApplication]) async throws -> [ApplicationView] {
+        var result: [ApplicationView] = []
+        for application in applications { result.append(try await view(application)) }
+        return result
+    }
+
+    // MARK: Access
+
+    /// The entry, if it is in the open catalog; a not-open entry does not exist as far as the public can tell.
+    func openEntry(_ context: HaiheRequestContext) async throws -> CatalogEntry {
+        let id = try context.parameters.require("id")
+        guard let entry = try await store.catalog.findPublished(id, in: .open) else {
+            throw HaiheError.notFound("dataset", zh: "开放数据集", id: id)
+        }
+        return entry
+    }
+
+    /// The entry's data, when the caller may read it: anyone for unconditional open data; for conditional open data
+    /// the holder of an approved application that is still in force (Art. 23).
+    func readable(_ context: HaiheRequestContext) async throws -> Readable {
+        let reference = try context.parameters.require("id")
+        let now = Date()
+        if let cached = cache.resolved(reference, at: now) { return cached }
+        let readable = try await readable(try await openEntry(context), userID: context.identity?.user.id)
+        // Only data open to all is resolved once for everyone; conditional access depends on who asks.
+        if readable.entry.openType == .unconditional { cache.remember(reference, readable, at: now) }
+        return readable
+    }
+
+    func readable(_ entry: CatalogEntry, userID: String?) async throws -> Readable {
+        if entry.openType == .conditional {
+            let applications = try await store.openApplications.approved(entryID: entry.entryID, applicantUserID: userID ?? "")
+            try OpenDataPolicy.checkConditional(entry, applications: applications, at: clock.now())
+        }
+        guard let version = try await store.datasets.current(entryID: entry.entryID) else {
+            throw HaiheError.notFound("dataset_version", zh: "该数据集尚未发布数据", id: entry.resourceCode)
+        }
+        let fields = try await store.catalog.find(id: version.catalogVersionID)?.fields ?? entry.fields
+        return Readable(entry: entry, version: version, fields: fields)
+    }
+
+    func accessNote(_ entry: CatalogEntry, _ context: HaiheRequestContext) async throws -> String {
+        guard entry.openType == .conditional else { return "open" }
+        let applications = try await store.openApplications.approved(entryID: entry.entryID, applicantUserID: context.identity?.user.id ?? "")
+        return (try? OpenDataPolicy.checkConditional(entry, applications: applications, at: clock.now())) != nil ? "approved" : "apply"
+    }
+
+    // MARK: Downloads
+
+    /// The whole (filtered) version, streamed in batches: memory stays flat whatever the size.
+    func download(_ readable: Readable, query: DatasetQuery, format: String, etag: String) -> Response {
+        var headers = HTTPFields()
+        let name = "\(readable.entry.resourceCode)-v\(readable.version.version)"
+        headers[.contentType] = switch format {
+        case "csv": "text/csv; charset=utf-8"
+        case "json": "application/json; charset=utf-8"
+        default: "application/xml; charset=utf-8"
+        }
+        headers[.contentDisposition] = "attachment; filename=\"\(name).\(format)\""
+        headers[.eTag] = "\"\(etag)\""
+        headers[.accessControlAllowOrigin] = "*"
+        if let published = readable.version.publishedAt { headers[.lastModified] = Self.httpDate(published) }
+        let columns = query.select ?? readable.fields.map(\.name)
+        let store = self.store
+        let body = ResponseBody { writer in
+            var first = true
+            let opening: String = switch format {
+            case "csv": CSVField.line(columns) + "\n"
+            case "json": "["
+            default: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dataset id=\"\(Self.xml(readable.entry.entryID))\" code=\"\(Self.xml(readable.entry.resourceCode))\" version=\"\(readable.version.version)\">\n"
+            }
+            try await writer.write(ByteBuffer(string: opening))
+            try await store.datasets.stream(readable.version, fields: readable.fields, columns: columns, query: query) { batch in
+                var text = ""
+                for row in batch {
+                    switch format {
+                    case "csv":
+                        text += CSVField.line(row.map(SharedData.csvText)) + "\n"
+                    case "json":
+                        text += (first ? "\n" : ",\n") + Self.jsonObject(columns: columns, values: row)
+                    default:
+                        text += "  <row>" + zip(columns, row).map { column, value in
+                            value == .null ? "<\(column)/>" : "<\(column)>\(Self.xml(SharedData.csvText(value)))</\(column)>"
+                        }.joined() + "</row>\n"
+                    }
+                    first = false
+                }
+                try await writer.write(ByteBuffer(string: text))
+            }
+            let closing = format == "csv" ? "" : format == "json" ? "\n]\n" : "</dataset>\n"
+            if !closing.isEmpty { try await writer.write(ByteBuffer(string: closing)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func jsonObject(columns: [String], values: [SQLValue]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let object = JSONValue.object(Dictionary(uniqueKeysWithValues: zip(columns, values.map(JSONValue.init))))
+        return String(decoding: (try? encoder.encode(object)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func xml(_ text: String) -> String {
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            // XML 1.0 forbids most control characters; they are dropped rather than breaking the document.
+            case _ where c.value < 0x20 && c != "\n" && c != "\t" && c != "\r": continue
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    // MARK: Documents
+
+    static func summary(_ entry: CatalogEntry, fields: Bool = false) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .text(entry.entryID), "resource_code": .text(entry.resourceCode), "title": .text(entry.title),
+            "title_en": entry.titleEN.map { .text($0) } ?? .null, "summary": .text(entry.summary), "provider_id": .text(entry.providerID),
+            "domain": .text(entry.domain.rawValue), "keywords": .array(entry.keywords.map { .text($0) }), "formats": .array(entry.formats.map { .text($0) }),
+            "update_frequency": .text(entry.updateFrequency.rawValue), "open_type": .text(entry.openType.rawValue),
+            "open_conditions": entry.openConditions.map { .text($0) } ?? .null, "licence": .text("CC-BY-4.0"),
+            "published_at": entry.publishedAt.map { .text(Timestamp.format($0)) } ?? .null,
+            "data_updated_at": entry.dataUpdatedAt.map { .text(Timestamp.format($0)) } ?? .null,
+        ]
+        if fields {
+            members["fields"] = .array(entry.fields.map { field in
+                .object(["name": .text(field.name), "label_zh": .text(field.labelZH), "type": .text(field.type.rawValue),
+                         "unit": field.unit.map { .text($0) } ?? .null, "description": field.description.map { .text($0) } ?? .null,
+                         "required": field.required ? .integer(1) : .integer(0)])
+            })
+            members["usage_requirements"] = entry.usageRequirements.map { .text($0) } ?? .null
+        }
+        return .object(members)
+    }
+
+    /// A Frictionless Data Package (v1) whose one resource is the CSV download, described by a Table Schema.
+    static func dataPackage(_ readable: Readable, baseURL: String) -> JSONValue {
+        let entry = readable.entry
+        let schemaFields: [JSONValue] = readable.fields.map { field in
+            var members: [String: JSONValue] = ["name": .text(field.name), "title": .text(field.labelZH), "type": .text(tableSchemaType(field.type))]
+            if let description = field.description { members["description"] = .text(description) }
+            var constraints: [String: JSONValue] = [:]
+            if field.required { constraints["required"] = .integer(1) }
+            if field.uniqueKey { constraints["unique"] = .integer(1) }
+            if let allowed = field.allowedValues, !allowed.isEmpty { constraints["enum"] = .array(allowed.map { .text($0) }) }
+            if !constraints.isEmpty {
+                members["constraints"] = .object(constraints.mapValues { value in if case .integer(1) = value { return .bool(true) } else { return value } })
+            }
+            if field.type == .boolean { members["trueValues"] = .array([.text("1")]); members["falseValues"] = .array([.text("0")]) }
+            return .object(members)
+        }
+        var schema: [String: JSONValue] = ["fields": .array(schemaFields)]
+        if let key = readable.fields.first(where: \.uniqueKey) { schema["primaryKey"] = .array([.text(key.name)]) }
+        return .object([
+            "profile": .text("tabular-data-package"), "name": .text(entry.resourceCode.lowercased()), "id": .text(entry.entryID),
+            "title": .text(entry.title), "description": .text(entry.summary), "version": .text("\(readable.version.version)"),
+            "licenses": .array([.object(["name": .text("CC-BY-4.0"), "path": .text("https://creativecommons.org/licenses/by/4.0/"), "title": .text("Creative Commons Attribution 4.0")])]),
+            "keywords": .array(entry.keywords.map { .text($0) }),
+            "resources": .array([.object([
+                "profile": .text("tabular-data-resource"), "name": .text(entry.resourceCode.lowercased().replacingOccurrences(of: "_", with: "-")),
+                "path": .text("\(baseURL)/api/v1/datasets/\(entry.entryID)/download.csv"), "format": .text("csv"), "mediatype": .text("text/csv"),
+                "encoding": .text("utf-8"), "schema": .object(schema),
+            ])]),
+        ])
+    }
+
+    static func tableSchemaType(_ type: FieldType) -> String {
+        switch type {
+        case .integer: "integer"
+        case .decimal: "number"
+        case .text: "string"
+        case .date: "date"
+        case .datetime: "datetime"
+        case .boolean: "boolean"
+        }
+    }
+
+    // MARK: HTTP plumbing
+
+    /// `snakeCase` for Swift types (their camelCase properties); never for built documents, whose keys are data
+    /// (field names, facet values such as "CSV") and must pass through unchanged.
+    static func json(_ value: some Encodable, request: Request, etag: String? = nil, lastModified: Date? = nil, snakeCase: Bool = false) throws -> Response {
+        let encoder = JSONEncoder()
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(value)
+        let tag = etag ?? digest(String(decoding: body, as: UTF8.self))
+        if let notModified = notModified(request, etag: tag) { return notModified }
+        return respond(Array(body), etag: tag, lastModified: lastModified)
+    }
+
+    static func encode(_ value: JSONValue) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    static func respond(_ body: [UInt8], etag: String, lastModified: Date?) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.eTag] = "\"\(etag)\""
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.cacheControl] = "public, max-age=60"
+        if let lastModified { headers[.lastModified] = httpDate(lastModified) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// 304 when the client already holds this representation.
+    static func notModified(_ request: Request, etag: String) -> Response? {
+        guard let match = request.headers[.ifNoneMatch] else { return nil }
+        let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
+        guard tags.contains("\"\(etag)\"") || tags.contains("*") else { return nil }
+        return Response(status: .notModified, headers: [.eTag: "\"\(etag)\"", .accessControlAllowOrigin: "*"])
+    }
+
+    static func digest(_ text: String) -> String {
+        // FNV-1a, 64 bits: an ETag needs to tell representations apart, not to resist forgery.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// RFC 9110's IMF-fixdate, formatted with the C library (a DateFormatter per answer costs more than the answer).
+    static func httpDate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HaiheCore
+import HaiheStore
+import Synchronization
+
+/// What the public data API keeps in memory. A published version never changes, so an answer computed for it stays
+/// right until another version is published: answers are kept by version (bounded in bytes, oldest dropped first), and
+/// which version is in force for an unconditionally open dataset is re-read at most every half second, so a new
+/// publication (on this instance or another) is served within half a second.
+final class OpenDataCache: Sendable {
+    struct Resolved: Sendable {
+        var readable: OpenDataAPI.Readable
+        var checkedAt: Date
+    }
+
+    struct Answer: Sendable {
+        var body: [UInt8]
+        var etag: String
+    }
+
+    struct State {
+        var resolved: [String: Resolved] = [:]
+        var answers: [String: Answer] = [:]
+        var order: [String] = []
+        var bytes = 0
+    }
+
+    static let revalidateAfter: TimeInterval = 0.5
+    let budget: Int
+    private let state = Mutex(State())
+
+    init(budget: Int = 64 << 20) {
+        self.budget = budget
+    }
+
+    /// The readable dataset for a reference, if it was resolved less than half a second ago.
+    func resolved(_ reference: String, at now: Date) -> OpenDataAPI.Readable? {
+        state.withLock { state in
+            guard let entry = state.resolved[reference], now.timeIntervalSince(entry.checkedAt) < Self.revalidateAfter else { return nil }
+            return entry.readable
+        }
+    }
+
+    func remember(_ reference: String, _ readable: OpenDataAPI.Readable, at now: Date) {
+        state.withLock { state in
+            if state.resolved.count > 10_000 { state.resolved.removeAll() }
+            state.resolved[reference] = Resolved(readable: readable, checkedAt: now)
+        }
+    }
+
+    func answer(_ key: String) -> Answer? {
+        state.withLock { $0.answers[key] }
+    }
+
+    func store(_ key: String, _ answer: Answer) {
+        guard answer.body.count <= budget / 16 else { return }
+        state.withLock { state in
+            if state.answers[key] == nil { state.order.append(key) }
+            state.bytes += answer.body.count - (state.answers[key]?.body.count ?? 0)
+            state.answers[key] = answer
+            while state.bytes > budget, !state.order.isEmpty {
+                let oldest = state.order.removeFirst()
+                state.bytes -= state.answers.removeValue(forKey: oldest)?.body.count ?? 0
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import HaiheServer
+import HaiheCore
+import HaiheStore
+import HaiheTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Open data over HTTP")
+struct OpenDataAPITests {
+    func withOpenData(_ clock: TestClock = TestClock(WorkingCalendar.parseInstant("2026-12-01T10:00:00+08:00")!),
+                      _ body: @escaping @Sendable (any TestClientProtocol, Store, [DemoCity.Credential]) async throws -> Void) async throws {
+        var settings = ServerSettings(port: 0, checkpointInterval: 0, pullInterval: 0)
+        settings.clock = clock
+        try await withDemoApp(settings: settings) { client, store, credentials in
+            _ = try await DemoData.load(into: store, registryRows: 300, otherRows: 20)
+            try await body(client, store, credentials)
+        }
+    }
+
+    static func rows(_ object: [String: Any]) -> [[String: Any]] { object["rows"] as? [[String: Any]] ?? [] }
+
+    @Test("search with facets, a dataset's schema and history, rows filtered and sorted, keyset pages equal to offset pages, ETag 304")
+    func datasetsAndRows() async throws {
+        try await withOpenData { client, _, _ in
+            let list = try await client.execute(uri: "/api/v1/datasets?q=%E4%BC%81%E4%B8%9A&limit=50", method: .get) { response -> [String: Any] in
+                #expect(response.status == .ok && response.headers[.accessControlAllowOrigin] == "*")
+                return decodeObject(response)
+            }
+            let items = list["items"] as? [[String: Any]] ?? []
+            #expect(items.contains { $0["resource_code"] as? String == "201005-00001" })
+            #expect(items.allSatisfy { $0["open_type"] as? String != "not_open" })
+            #expect((list["facets"] as? [String: Any])?["domain"] != nil)
+
+            let dataset = try await client.execute(uri: "/api/v1/datasets/201005-00001", method: .get) { decodeObject($0) }
+            #expect((dataset["fields"] as? [[String: Any]])?.first?["label_zh"] as? String == "统一社会信用代码")
+            #expect((dataset["versions"] as? [[String: Any]])?.first?["rows"] as? Int == 300)
+
+            let base = "/api/v1/datasets/201005-00001/rows"
+            let filtered = try await client.execute(uri: base + "?district=%E5%92%8C%E5%B9%B3%E5%8C%BA&sort=-registered_capital&limit=5", method: .get) { decodeObject($0) }
+            #expect(Self.rows(filtered).allSatisfy { $0["district"] as? String == "和平区" })
+            #expect((filtered["total"] as? Int ?? 0) > 5)
+
+            // Walk the whole sorted set by cursor and by offset: the same rows, in the same order.
+            var byCursor: [String] = []
+            var cursor: String?
+            repeat {
+                let uri = base + "?sort=-registered_capital,district&select=credit_code&limit=70" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.execute(uri: uri, method: .get) { decodeObject($0) }
+                byCursor += Self.rows(page).compactMap { $0["credit_code"] as? String }
+                cursor = page["next"] as? String
+            } while cursor != nil
+            var byOffset: [String] = []
+            for offset in stride(from: 0, to: 300, by: 70) {
+                let page = try await client.execute(uri: base + "?sort=-registered_capital,district&select=credit_code&limit=70&offset=\(offset)", method: .get) { decodeObject($0) }
+                byOffset += Self.rows(page).compactMap { $0["credit_code"] as? String }
+            }
+            #expect(byCursor.count == 300 && byCursor == byOffset)
+            try await client.execute(uri: base + "?cursor=garbage", method: .get) { #expect($0.status == .badRequest) }
+
+            let etag = try await client.execute(uri: base + "?limit=3", method: .get) { $0.headers[.eTag] ?? "" }
+            try await client.execute(uri: base + "?limit=3", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .notModified) }
+            try await client.execute(uri: base + "?limit=4", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("whole downloads in CSV, JSON and XML hold every row; the data package describes the CSV; the profile counts it")
+    func downloadsPackageProfile() async throws {
+        try await withOpenData { client, _, _ in
+            let base = "/api/v1/datasets/201005-00001"
+            try await client.execute(uri: base + "/download.csv", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType]?.hasPrefix("text/csv") == true)
+                let records = try CSVParser.records(of: Array(buffer: response.body))
+                #expect(records.count == 301 && records[0].first == "credit_code")
+            }
+            try await client.execute(uri: base + "/download.json", method: .get) { response in
+                let array = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: Any]]
+                #expect(array?.count == 300)
+            }
+            try await client.execute(uri: base + "/download.xml?district=%E5%92%8C%E5%B9%B3%E5%8C%BA", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.hasPrefix("<?xml") && text.contains("<district>和平区</district>") && !text.contains("<district>河西区</district>"))
+                #expect(XMLParser(data: Data(text.utf8)).parse())
+            }
+            let package = try await client.execute(uri: base + "/datapackage.json", method: .get) { decodeObject($0) }
+            let resource = (package["resources"] as? [[String: Any]])?.first
+            #expect((resource?["path"] as? String)?.hasSuffix("/download.csv") == true)
+            let schemaFields = (resource?["schema"] as? [String: Any])?["fields"] as? [[String: Any]] ?? []
+            #expect(schemaFields.first { $0["name"] as? String == "registered_capital" }?["type"] as? String == "number")
+            let profile = try await client.execute(uri: base + "/profile", method: .get) { decodeObject($0) }
+            #expect(profile["rows"] as? Int == 300)
+            let fields = profile["fields"] as? [[String: Any]] ?? []
+            let district = fields.first { $0["name"] as? String == "district" }
+            let top = (district?["top"] as? [[String: Any]] ?? []).compactMap { $0["count"] as? Int }
+            #expect(top.count == min(10, district?["distinct"] as? Int ?? 0) && top == top.sorted(by: >) && top.reduce(0, +) <= 300)
+            let capital = fields.first { $0["name"] as? String == "registered_capital" }
+            #expect((capital?["histogram"] as? [[String: Any]])?.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == 300 - (capital?["nulls"] as? Int ?? 0))
+        }
+    }
+
+    @Test("CKAN DataStore: datastore_search with filters, q, fields, sort, limit, offset and total, in CKAN's shape")
+    func datastoreSearch() async throws {
+        try await withOpenData { client, store, _ in
+            let entry = try #require(try await store.catalog.findPublished("201005-00001", in: .open))
+            let uri = "/api/3/action/datastore_search?resource_id=\(entry.entryID)-csv&filters=%7B%22district%22%3A%22%E5%92%8C%E5%B9%B3%E5%8C%BA%22%7D&fields=company_name,district&sort=registered_capital%20desc&limit=3"
+            let result = try await client.execute(uri: uri, method: .get) { decodeObject($0)["result"] as? [String: Any] ?? [:] }
+            let records = result["records"] as? [[String: Any]] ?? []
+            #expect(records.count == 3 && records.allSatisfy { $0["district"] as? String == "和平区" && $0["_id"] != nil })
+            #expect((result["fields"] as? [[String: Any]])?.map { $0["id"] as? String } == ["_id", "company_name", "district"])
+            #expect((result["total"] as? Int ?? 0) > 3)
+            let posted = try await client.execute(uri: "/api/3/action/datastore_search", method: .post, headers: [.contentType: "application/json"],
+                                                  body: json(["resource_id": "\(entry.entryID)-csv", "q": "第1", "limit": 5, "offset": 2])) { decodeObject($0) }
+            #expect(posted["success"] as? Bool == true && ((posted["result"] as? [String: Any])?["offset"] as? Int) == 2)
+            try await client.execute(uri: "/api/3/action/datastore_search?resource_id=nope", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("a not-open entry appears on no public endpoint; conditional open data needs an approved application, answered in two working days")
+    func notOpenAndConditional() async throws {
+        let clock = TestClock(WorkingCalendar.parseInstant("2026-12-01T10:00:00+08:00")!)
+        try await withOpenData(clock) { client, store, credentials in
+            let hidden = try #require(try await store.catalog.findPublished("201005-00005", in: .government))
+            #expect(hidden.openType == .notOpen)
+            for uri in ["/api/v1/datasets/\(hidden.entryID)", "/api/v1/datasets/201005-00005/rows", "/api/v1/datasets/201005-00005/download.csv",
+                        "/api/v1/datasets/201005-00005/datapackage.json", "/api/v1/datasets/201005-00005/profile",
+                        "/api/3/action/package_show?id=201005-00005", "/api/3/action/datastore_search?resource_id=\(hidden.entryID)-csv"] {
+                try await client.execute(uri: uri, method: .get) { #expect($0.status == .notFound, "\(uri)") }
+            }
+            for uri in ["/api/v1/datasets?limit=100", "/api/v1/datasets?q=%E7%89%B9%E7%A7%8D%E8%AE%BE%E5%A4%87", "/api/3/action/package_list",
+                        "/api/3/action/package_search?q=%E7%89%B9%E7%A7%8D%E8%AE%BE%E5%A4%87", "/catalog.ttl", "/catalog.jsonld"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let text = String(buffer: response.body)
+                    #expect(!text.contains("201005-00005") && !text.contains(hidden.entryID) && !text.contains("特种设备安全监察"), "\(uri)")
+                }
+            }
+
+            let rows = "/api/v1/datasets/101002-00003/rows"
+            try await client.execute(uri: rows, method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect((decodeObject(response)["error"] as? [String: Any])?["code"] as? String == "opendata.apply")
+            }
+            let citizen = try await bearer(client, "citizen", credentials.password("citizen"))
+            let credit = try await bearer(client, "fgw.provider", credentials.password("fgw.provider"))
+            let other = try await bearer(client, "jtys.provider", credentials.password("jtys.provider"))
+            try await client.execute(uri: "/api/v1/datasets/101002-00003/applications", method: .post, headers: citizen,
+                                     body: json(["identity": "123", "purpose": "研究", "intended_use": "论文"])) { #expect($0.status == .badRequest) }
+            let id = try await client.execute(uri: "/api/v1/datasets/101002-00003/applications", method: .post, headers: citizen,
+                                              body: json(["identity": "11010519491231002X", "purpose": "信用研究", "intended_use": "学术论文"])) { response -> String in
+                #expect(response.status == .created)
+                let view = decodeObject(response)
+                #expect((view["application"] as? [String: Any])?["deadline"] as? String == "2026-12-03T15:59:59Z")
+                return (view["application"] as? [String: Any])?["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/v1/me/applications", method: .get, headers: citizen) { response in
+                #expect(((decodeObject(response)["items"] as? [[String: Any]])?.first?["working_days_left"] as? Int) == 2)
+            }
+            try await client.execute(uri: "/api/v1/open-applications", method: .get, headers: credit) { response in
+                #expect((decodeObject(response)["items"] as? [[String: Any]])?.count == 1)
+            }
+            try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: other, body: json(["until": "2027-06-30"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: credit,
+                                     body: json(["until": "2026-12-31", "terms": "仅限学术研究，不得转让"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .ok) }
+            try await client.execute(uri: rows, method: .get) { #expect($0.status == .forbidden) }
+            clock.set(WorkingCalendar.parseInstant("2027-01-01T00:00:01+08:00")!)
+            try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }
+        }
+    }
+}
+
+@Suite("The open data portal")
+struct PortalTests {
+    @Test("home, search with facets and paging, a dataset page with profile, charts, preview filter and API examples, in both languages, under 200 KB")
+    func pages() async throws {
+        var settings = ServerSettings(port: 0, checkpointInterval: 0, pullInterval: 0)
+        settings.clock = TestClock(WorkingCalendar.parseInstant("2026-12-01T10:00:00+08:00")!)
+        try await withDemoApp(settings: settings) { client, store, credentials in
+            _ = try await DemoData.load(into: store, registryRows: 300, otherRows: 40)
+            func page(_ uri: String, headers: HTTPFields = [:]) async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: headers) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.body.readableBytes < 200_000, "\(uri) is \(response.body.readableBytes) bytes")
+                    return String(buffer: response.body)
+                }
+            }
+            let home = try await page("/")
+            #expect(home.contains("信用") && home.contains("企业登记监管") && home.contains("lang=\"zh-CN\"") && !home.contains("<script"))
+            let english = try await page("/?lang=en")
+            #expect(english.contains("lang=\"en\"") && english.contains("Priority domains"))
+            let search = try await page("/datasets?q=%E4%BC%81%E4%B8%9A")
+            #expect(search.contains("201005-00001") && search.contains("提供单位"))
+            let facet = try await page("/datasets?domain=transport")
+            #expect(facet.contains("aria-current=\"true\"") && !facet.contains("企业登记基本信息"))
+            let dataset = try await page("/datasets/201005-00001?field=district&op=eq&value=%E5%92%8C%E5%B9%B3%E5%8C%BA&sort=-registered_capital")
+            #expect(dataset.contains("<svg") && dataset.contains("role=\"img\"") && dataset.contains("数据项说明") && dataset.contains("download.csv"))
+            #expect(dataset.contains("datastore_search") && dataset.contains("更新历史"))
+            let table = dataset.components(separatedBy: "数据预览").last?.components(separatedBy: "接口示例").first ?? ""
+            #expect(table.contains("和平区") && !table.contains("河西区"), "the preview is filtered")
+            let englishDataset = try await page("/datasets/201005-00001?lang=en")
+            #expect(englishDataset.contains("Fields (interpretation, Art. 25)") && englishDataset.contains("Enterprise registration"))
+            // Conditional: metadata and an application form, no data; not open: not there at all.
+            let conditional = try await page("/datasets/101002-00003")
+            #expect(conditional.contains("有条件开放") && conditional.contains("请登录后申请") && !conditional.contains("<svg"))
+            try await client.execute(uri: "/datasets/201005-00005", method: .get) { #expect($0.status == .notFound) }
+            let citizen = try await bearer(client, "citizen", credentials.password("citizen"))
+            let signedIn = try await page("/datasets/101002-00003", headers: citizen)
+            #expect(signedIn.contains("name=\"identity\""))
+        }
+    }
+}
