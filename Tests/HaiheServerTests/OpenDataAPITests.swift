@@ -62,6 +62,17 @@ struct OpenDataAPITests {
             #expect(byCursor.count == 300 && byCursor == byOffset)
             try await client.execute(uri: base + "?cursor=garbage", method: .get) { #expect($0.status == .badRequest) }
 
+            // Hostile questions are bilingual 4xx answers, never a crash.
+            for bad in ["?select=credit_code,credit_code", "?cursor=garbage", "?limit=0", "?registered_capital__gt=abc", "?q=" + String(repeating: "x", count: 10)] {
+                try await client.execute(uri: base + bad, method: .get) { response in
+                    #expect(response.status == .badRequest || (bad.hasPrefix("?q") && response.status == .ok), "\(bad) → \(response.status)")
+                }
+            }
+            try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001&offset=9223372036854775807", method: .get) { #expect($0.status == .conflict) }
+            try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001&filters=%7B%22cursor%22%3A%22x%22%7D", method: .get) { #expect($0.status == .conflict) }
+            try await client.execute(uri: "/datasets?page=9223372036854775807", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: base + "?limit=1", method: .get) { #expect($0.headers[.cacheControl] == "public, max-age=60") }
+
             let etag = try await client.execute(uri: base + "?limit=3", method: .get) { $0.headers[.eTag] ?? "" }
             try await client.execute(uri: base + "?limit=3", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .notModified) }
             try await client.execute(uri: base + "?limit=4", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .ok) }
@@ -164,7 +175,11 @@ struct OpenDataAPITests {
             try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: other, body: json(["until": "2027-06-30"])) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: credit,
                                      body: json(["until": "2026-12-31", "terms": "仅限学术研究，不得转让"])) { #expect($0.status == .ok) }
-            try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .ok) }
+            try await client.execute(uri: rows, method: .get, headers: citizen) { response in
+                #expect(response.status == .ok)
+                // Data under an approval is the applicant's: no shared cache may keep it.
+                #expect(response.headers[.cacheControl] == "private, no-store" && response.headers[.vary]?.contains("Authorization") == true)
+            }
             try await client.execute(uri: rows, method: .get) { #expect($0.status == .forbidden) }
             clock.set(WorkingCalendar.parseInstant("2027-01-01T00:00:01+08:00")!)
             try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }

@@ -49,7 +49,7 @@ struct SharingAPITests {
             }
             let delivery = try #require(try await store.sharing.delivery(id: deliveryID))
             let gaj = try #require(try await store.users.credentials(username: "gaj.consumer")?.user)
-            #expect(delivery.recipientOrganizationID == gaj.organizationID && delivery.kind == .page && delivery.query.contains("district__eq=和平区"))
+            #expect(delivery.recipientOrganizationID == gaj.organizationID && delivery.kind == .page && (delivery.query.removingPercentEncoding ?? "").contains("district__eq=和平区"))
             let audited = try await store.audit.search(AuditFilter(organizationID: gaj.organizationID, action: "sharing."))
             #expect(audited.events.contains { $0.action == "sharing.deliver" && $0.objectID == deliveryID })
             #expect(audited.events.contains { $0.action == "sharing.read" })

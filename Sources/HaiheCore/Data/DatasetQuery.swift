@@ -74,6 +74,9 @@ public struct DatasetQuery: Sendable, Equatable {
                 guard !names.isEmpty else {
                     throw HaiheError.invalid("query.select_empty", zh: "select 至少列出一个信息项", en: "select must name at least one field")
                 }
+                guard Set(names).count == names.count else {
+                    throw HaiheError.invalid("query.select_repeated", zh: "select 中有重复的信息项", en: "select names a field twice")
+                }
                 select = names
             case "sort":
                 sort = try value.split(separator: ",").map { part in
@@ -144,15 +147,17 @@ public struct DatasetQuery: Sendable, Equatable {
         (select ?? []) + filters.map(\.field) + sort.map(\.field)
     }
 
-    /// A stable text of the query, for delivery records.
+    /// A stable text of the query, for delivery records and answer caches: values are percent-encoded, so two different
+    /// questions never read the same (a value holding "&sort=" stays a value).
     public var canonical: String {
-        var parts: [String] = filters.map { "\($0.field)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }
+        func encoded(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value }
+        var parts: [String] = filters.map { "\($0.field)__\($0.op.rawValue)=\($0.values.map(encoded).joined(separator: ","))" }
         if let select { parts.append("select=\(select.joined(separator: ","))") }
         if !sort.isEmpty { parts.append("sort=\(sort.map { ($0.descending ? "-" : "") + $0.field }.joined(separator: ","))") }
         parts.append("limit=\(limit)")
         if offset > 0 { parts.append("offset=\(offset)") }
-        if let cursor { parts.append("cursor=\(cursor)") }
-        if let search { parts.append("q=\(search)") }
+        if let cursor { parts.append("cursor=\(encoded(cursor))") }
+        if let search { parts.append("q=\(encoded(search))") }
         return parts.joined(separator: "&")
     }
 }

@@ -55,6 +55,13 @@ public struct OpenApplication: Sendable, Codable, Equatable {
 
     public func isOverdue(at time: Date) -> Bool { status == .pending && time > deadline }
 
+    /// The application as others than the applicant see it: the identity number masked (personal information).
+    public var masked: OpenApplication {
+        var copy = self
+        copy.identity = identity.count > 8 ? String(identity.prefix(4)) + String(repeating: "*", count: identity.count - 8) + String(identity.suffix(4)) : "****"
+        return copy
+    }
+
     /// Whether it gives access now.
     public func isInForce(at time: Date) -> Bool {
         status == .approved && (accessUntil.map { time <= $0 } ?? false)

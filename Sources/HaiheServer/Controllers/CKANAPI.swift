@@ -289,7 +289,12 @@ struct CKANAPI: Sendable {
         } else if let object = params["filters"] as? [String: Any] {
             filters = object
         }
+        let known = Set(fields.map(\.name))
         for (field, value) in filters.sorted(by: { $0.key < $1.key }) {
+            // Filter keys are field names, nothing else (not query words such as cursor or sort, not operators).
+            guard known.contains(field) else {
+                throw Failure(type: "Validation Error", message: "filters: \"\(field)\" is not a field of this resource", status: .conflict)
+            }
             if let list = value as? [Any] {
                 parameters.append(("\(field)__in", list.map { BatchReader.text(of: $0) }.joined(separator: ",")))
             } else {
@@ -311,6 +316,12 @@ struct CKANAPI: Sendable {
         }
         let limit = min(max(Self.int(params["limit"]) ?? 100, 0), DatasetQuery.maximumLimit)
         let offset = max(Self.int(params["offset"]) ?? 0, 0)
+        guard offset <= DatasetQuery.maximumOffset else {
+            throw Failure(type: "Validation Error", message: "offset: must be at most \(DatasetQuery.maximumOffset)", status: .conflict)
+        }
+        if let q = params["q"] as? String, q.count > 200 {
+            throw Failure(type: "Validation Error", message: "q: at most 200 characters", status: .conflict)
+        }
         parameters.append(("limit", String(max(limit, 1))))
         parameters.append(("offset", String(min(offset, DatasetQuery.maximumOffset))))
         var query: DatasetQuery

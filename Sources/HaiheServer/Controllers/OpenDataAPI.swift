@@ -42,13 +42,15 @@ struct OpenDataAPI: Sendable {
                 members["access"] = .text(try await accessNote(entry, context))
                 document = .object(members)
             }
-            return try Self.json(document, request: request, lastModified: entry.dataUpdatedAt ?? entry.publishedAt)
+            // The document says what this caller may do (`access`), so it is not shared between callers when that varies.
+            return try Self.json(document, request: request, lastModified: entry.dataUpdatedAt ?? entry.publishedAt, shared: entry.openType == .unconditional)
         }
 
         router.route(.get, "/api/v1/datasets/{id}/profile", .openDataRead, guard: `guard`) { request, context -> Response in
             let readable = try await readable(context)
             let profile = try await store.datasets.profile(readable.version, fields: readable.fields)
-            return try Self.json(profile, request: request, etag: "profile-\(readable.version.id)", lastModified: readable.version.publishedAt, snakeCase: true)
+            return try Self.json(profile, request: request, etag: "profile-\(readable.version.id)", lastModified: readable.version.publishedAt, snakeCase: true,
+                                 shared: readable.entry.openType == .unconditional)
         }
 
         router.route(.get, "/api/v1/datasets/{id}/rows", .openDataRead, guard: `guard`) { request, context -> Response in
@@ -58,7 +60,7 @@ struct OpenDataAPI: Sendable {
             let etag = "rows-\(readable.version.id)-\(Self.digest(query.canonical + String(includeTotal)))"
             if let notModified = Self.notModified(request, etag: etag) { return notModified }
             // Open to all and of a version that never changes: the same question gets the same answer, kept.
-            let key = "rows|\(etag)"
+            let key = "rows|\(readable.version.id)|\(includeTotal)|\(query.canonical)"
             if readable.entry.openType == .unconditional, let answer = cache.answer(key) {
                 return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
             }
@@ -66,13 +68,13 @@ struct OpenDataAPI: Sendable {
             var members: [String: JSONValue] = [
                 "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)),
                 "fields": .array(page.columns.map { .text($0) }),
-                "rows": .array(page.rows.map { values in .object(Dictionary(uniqueKeysWithValues: zip(page.columns, values.map(JSONValue.init)))) }),
+                "rows": .array(page.rows.map { values in .object(Dictionary(zip(page.columns, values.map(JSONValue.init)), uniquingKeysWith: { a, _ in a })) }),
                 "limit": .integer(Int64(query.limit)), "next": page.next.map { .text($0) } ?? .null,
             ]
             if includeTotal { members["total"] = .integer(Int64(page.total)) }
             let body = try Self.encode(JSONValue.object(members))
             if readable.entry.openType == .unconditional { cache.store(key, .init(body: body, etag: etag)) }
-            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt)
+            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt, shared: readable.entry.openType == .unconditional)
         }
 
         // Counts per value of one field (filters apply): the facets of a dataset's rows.
@@ -84,7 +86,7 @@ struct OpenDataAPI: Sendable {
             let query = try DatasetQuery(parameters: SharingAPI.parameters(request).filter { $0.0 != "field" }, fields: readable.fields)
             let etag = "facets-\(readable.version.id)-\(Self.digest(field + "|" + query.canonical))"
             if let notModified = Self.notModified(request, etag: etag) { return notModified }
-            let key = "facets|\(etag)"
+            let key = "facets|\(readable.version.id)|\(field)|\(query.canonical)"
             if readable.entry.openType == .unconditional, let answer = cache.answer(key) {
                 return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
             }
@@ -94,7 +96,7 @@ struct OpenDataAPI: Sendable {
                 "values": .array(counts.map { .object(["value": JSONValue($0.value), "count": .integer(Int64($0.count))]) }),
             ]))
             if readable.entry.openType == .unconditional { cache.store(key, .init(body: body, etag: etag)) }
-            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt)
+            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt, shared: readable.entry.openType == .unconditional)
         }
 
         // download.csv, download.json, download.xml and datapackage.json.
@@ -104,7 +106,7 @@ struct OpenDataAPI: Sendable {
             switch file {
             case "datapackage.json":
                 return try Self.json(Self.dataPackage(readable, baseURL: CKANAPI.baseURL(request)), request: request,
-                                     etag: "datapackage-\(readable.version.id)", lastModified: readable.version.publishedAt)
+                                     lastModified: readable.version.publishedAt, shared: readable.entry.openType == .unconditional)
             case "download.csv", "download.json", "download.xml":
                 let format = String(file.dropFirst("download.".count))
                 let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
@@ -162,12 +164,12 @@ struct OpenDataAPI: Sendable {
         router.route(.get, "/api/v1/open-applications", .openDataApplications, guard: `guard`) { _, context -> ApplicationList in
             let subject = try await `guard`.subject(.openDataApplications, context)
             if AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed {
-                return ApplicationList(items: try await views(try await store.openApplications.list()))
+                return ApplicationList(items: try await views(try await store.openApplications.list().map(\.masked)))
             }
             guard subject.roles.contains(.provider) else {
                 throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
             }
-            return ApplicationList(items: try await views(try await store.openApplications.list(providerID: subject.organizationID)))
+            return ApplicationList(items: try await views(try await store.openApplications.list(providerID: subject.organizationID).map(\.masked)))
         }
 
         router.route(.post, "/api/v1/open-applications/{id}/approve", .openDataAnswer, guard: `guard`) { request, context -> Response in
@@ -275,6 +277,7 @@ struct OpenDataAPI: Sendable {
         headers[.contentDisposition] = "attachment; filename=\"\(name).\(format)\""
         headers[.eTag] = "\"\(etag)\""
         headers[.accessControlAllowOrigin] = "*"
+        Self.cacheHeaders(&headers, shared: readable.entry.openType == .unconditional)
         if let published = readable.version.publishedAt { headers[.lastModified] = Self.httpDate(published) }
         let columns = query.select ?? readable.fields.map(\.name)
         let store = self.store
@@ -313,7 +316,7 @@ struct OpenDataAPI: Sendable {
     static func jsonObject(columns: [String], values: [SQLValue]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let object = JSONValue.object(Dictionary(uniqueKeysWithValues: zip(columns, values.map(JSONValue.init))))
+        let object = JSONValue.object(Dictionary(zip(columns, values.map(JSONValue.init)), uniquingKeysWith: { a, _ in a }))
         return String(decoding: (try? encoder.encode(object)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
@@ -402,7 +405,8 @@ struct OpenDataAPI: Sendable {
 
     /// `snakeCase` for Swift types (their camelCase properties); never for built documents, whose keys are data
     /// (field names, facet values such as "CSV") and must pass through unchanged.
-    static func json(_ value: some Encodable, request: Request, etag: String? = nil, lastModified: Date? = nil, snakeCase: Bool = false) throws -> Response {
+    static func json(_ value: some Encodable, request: Request, etag: String? = nil, lastModified: Date? = nil, snakeCase: Bool = false,
+                     shared: Bool = true) throws -> Response {
         let encoder = JSONEncoder()
         if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.dateEncodingStrategy = .iso8601
@@ -410,7 +414,7 @@ struct OpenDataAPI: Sendable {
         let body = try encoder.encode(value)
         let tag = etag ?? digest(String(decoding: body, as: UTF8.self))
         if let notModified = notModified(request, etag: tag) { return notModified }
-        return respond(Array(body), etag: tag, lastModified: lastModified)
+        return respond(Array(body), etag: tag, lastModified: lastModified, shared: shared)
     }
 
     static func encode(_ value: JSONValue) throws -> [UInt8] {
@@ -419,12 +423,19 @@ struct OpenDataAPI: Sendable {
         return Array(try encoder.encode(value))
     }
 
-    static func respond(_ body: [UInt8], etag: String, lastModified: Date?) -> Response {
+    /// Answers open to all may be kept by shared caches for a minute; answers that depend on who asks (conditionally
+    /// open data under an approved application) must not be kept by anyone but the asker.
+    static func cacheHeaders(_ headers: inout HTTPFields, shared: Bool) {
+        headers[.cacheControl] = shared ? "public, max-age=60" : "private, no-store"
+        if !shared { headers[.vary] = "Authorization, Cookie" }
+    }
+
+    static func respond(_ body: [UInt8], etag: String, lastModified: Date?, shared: Bool = true) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.eTag] = "\"\(etag)\""
         headers[.accessControlAllowOrigin] = "*"
-        headers[.cacheControl] = "public, max-age=60"
+        cacheHeaders(&headers, shared: shared)
         if let lastModified { headers[.lastModified] = httpDate(lastModified) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -105,7 +105,11 @@ struct Portal: Sendable {
         }
         let providers = (all.facets["provider_id"] ?? [:]).count
         let rows = try await store.database.read { session in
-            try await session.scalarInt("SELECT COALESCE(SUM(rows_accepted), 0) FROM dataset_versions WHERE status = 'published'") ?? 0
+            try await session.scalarInt("""
+                SELECT COALESCE(SUM(v.rows_accepted), 0) FROM dataset_versions v
+                JOIN catalog_entries e ON e.entry_id = v.entry_id AND e.status = 'published' AND e.open_type <> 'not_open'
+                WHERE v.status = 'published'
+                """) ?? 0
         }
         return page(lang.t("首页", "Home"), lang, request: request, identity: context.identity, """
         <h1>\(lang.t("天津市公共数据开放平台", "Tianjin public data, open to all"))</h1>
@@ -152,7 +156,7 @@ struct Portal: Sendable {
         let lang = Language(request)
         var query = try CatalogAPI.query(request, catalog: .open)
         query.limit = 20
-        let pageNumber = max(Int(request.uri.queryParameters["page"] ?? "") ?? 1, 1)
+        let pageNumber = min(max(Int(request.uri.queryParameters["page"] ?? "") ?? 1, 1), 5_000)
         query.offset = (pageNumber - 1) * query.limit
         let result = try await store.catalog.list(query)
         let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations.list().map { ($0.id, $0) })
@@ -291,12 +295,13 @@ struct Portal: Sendable {
 
     /// The first rows, with a filter (field, condition, value) and a sort, as GET forms: no script needed.
     func preview(_ request: Request, readable: OpenDataAPI.Readable, _ lang: Language) async throws -> HTML {
-        let q = request.uri.queryParameters
+        // Read as a form: a GET form sends a space as "+".
+        let form = FormFields(request.uri.query ?? "")
         var parameters: [(String, String)] = [("limit", "20")]
-        let field = q["field"].map(String.init) ?? ""
-        let op = q["op"].map(String.init) ?? "eq"
-        let value = q["value"].map(String.init) ?? ""
-        let sort = q["sort"].map(String.init) ?? ""
+        let field = form["field"] ?? ""
+        let op = form["op"] ?? "eq"
+        let value = form["value"] ?? ""
+        let sort = form["sort"] ?? ""
         if !field.isEmpty, !value.isEmpty { parameters.append((op == "eq" ? field : "\(field)__\(op)", value)) }
         if !sort.isEmpty { parameters.append(("sort", sort)) }
         let columns = readable.fields.map(\.name)

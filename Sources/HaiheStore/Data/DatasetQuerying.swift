@@ -142,8 +142,16 @@ extension DatasetStore {
         let table = version.tableName
         let missing = Set(fields).filter { field in !readIndexes.built.withLock { $0.contains(table + "." + field) } }
         for field in missing.sorted() {
-            try await database.transaction { session in
-                try await session.execute("CREATE INDEX IF NOT EXISTS \(table)_f_\(field) ON \(table) (\"\(field)\", _row)")
+            // Named by a hash of the field name: PostgreSQL cuts names at 63 bytes, and two long field names must not collide.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            do {
+                try await database.transaction { session in
+                    try await session.execute("CREATE INDEX IF NOT EXISTS \(table)_f\(String(hash, radix: 36)) ON \(table) (\"\(field)\", _row)")
+                }
+            } catch {
+                // An index only speeds reading: a field PostgreSQL cannot index (values past its B-tree entry limit), or an
+                // index another instance is creating at the same moment, leaves the query to run without it.
             }
             _ = readIndexes.built.withLock { $0.insert(table + "." + field) }
         }
