@@ -60,6 +60,9 @@ struct OpenDataAPITests {
                 byOffset += Self.rows(page).compactMap { $0["credit_code"] as? String }
             }
             #expect(byCursor.count == 300 && byCursor == byOffset)
+            // A cursor belongs to its sort: used with another it is refused, not misread.
+            let first = try await client.execute(uri: base + "?sort=-registered_capital&limit=5", method: .get) { decodeObject($0)["next"] as? String ?? "" }
+            try await client.execute(uri: base + "?sort=district&limit=5&cursor=\(first)", method: .get) { #expect($0.status == .badRequest) }
             try await client.execute(uri: base + "?cursor=garbage", method: .get) { #expect($0.status == .badRequest) }
 
             // Hostile questions are bilingual 4xx answers, never a crash.

@@ -330,6 +330,7 @@ struct OpenDataAPI: Sendable {
             case "\"": out += "&quot;"
             // XML 1.0 forbids most control characters; they are dropped rather than breaking the document.
             case _ where c.value < 0x20 && c != "\n" && c != "\t" && c != "\r": continue
+            case "\u{FFFE}", "\u{FFFF}": continue
             default: out.unicodeScalars.append(c)
             }
         }

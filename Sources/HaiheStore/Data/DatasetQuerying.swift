@@ -34,7 +34,7 @@ extension DatasetStore {
             let total = countTotal ? try await session.query("SELECT COUNT(*) AS n FROM \(version.tableName)\(condition)", binds).first?.int("n") ?? 0 : 0
             let keys = query.sort.map { ($0.field, $0.descending) } + [("_row", false)]
             if let cursor = query.cursor {
-                let after = try Self.keyset(cursor, keys: keys, binds: &binds)
+                let after = try Self.keyset(cursor, keys: keys, fields: fields, binds: &binds)
                 condition = (condition.isEmpty ? " WHERE " : condition + " AND ") + after
             }
             // NULLs first going up and last going down, the same on both databases, so a cursor means the same everywhere.
@@ -42,12 +42,17 @@ extension DatasetStore {
             let keyColumns = keys.map { "\"\($0.0)\" AS \"_k_\($0.0)\"" }.joined(separator: ", ")
             let rows = try await session.query(
                 "SELECT \(keyColumns), \(Self.columnList(columns)) FROM \(version.tableName)\(condition) ORDER BY \(order) LIMIT \(query.limit) OFFSET \(query.cursor == nil ? query.offset : 0)", binds)
-            let next = rows.count == query.limit ? rows.last.map { Self.encodeCursor(Array($0.values.prefix(keys.count))) } : nil
+            let next = rows.count == query.limit ? rows.last.map { Self.encodeCursor(Array($0.values.prefix(keys.count)), keys: keys) } : nil
             return Page(columns: columns, rows: rows.map { Array($0.values.dropFirst(keys.count)) }, total: total, next: next)
         }
     }
 
-    static func encodeCursor(_ values: [SQLValue]) -> String {
+    /// The sort a cursor belongs to: a cursor is only valid for the sort it was made in.
+    static func signature(_ keys: [(String, Bool)]) -> String {
+        keys.map { ($0.1 ? "-" : "") + $0.0 }.joined(separator: ",")
+    }
+
+    static func encodeCursor(_ values: [SQLValue], keys: [(String, Bool)]) -> String {
         let items: [Any] = values.map { value -> Any in
             switch value {
             case .null, .blob: NSNull()
@@ -56,13 +61,14 @@ extension DatasetStore {
             case .text(let t): ["t": t]
             }
         }
-        return Base64URL.encode((try? JSONSerialization.data(withJSONObject: items)) ?? Data())
+        return Base64URL.encode((try? JSONSerialization.data(withJSONObject: ["s": signature(keys), "v": items])) ?? Data())
     }
 
     /// "After this row" in the sort order: (k1 after v1) OR (k1 = v1 AND k2 after v2) OR …, ending with the row number.
-    static func keyset(_ cursor: String, keys: [(String, Bool)], binds: inout [SQLValue]) throws -> String {
+    static func keyset(_ cursor: String, keys: [(String, Bool)], fields: [FieldDefinition], binds: inout [SQLValue]) throws -> String {
         let invalid = HaiheError.invalid("query.cursor", zh: "cursor 无效或与排序不符", en: "The cursor is not valid for this sort")
-        guard let data = Base64URL.decode(cursor), let items = try? JSONSerialization.jsonObject(with: data) as? [Any], items.count == keys.count else { throw invalid }
+        guard let data = Base64URL.decode(cursor), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["s"] as? String == signature(keys), let items = object["v"] as? [Any], items.count == keys.count else { throw invalid }
         let values: [SQLValue] = try items.map { item in
             if item is NSNull { return .null }
             guard let object = item as? [String: Any] else { throw invalid }
@@ -72,6 +78,16 @@ extension DatasetStore {
             throw invalid
         }
         guard case .integer = values.last! else { throw invalid }
+        // Each value must be of its column's kind: PostgreSQL refuses to compare a number with text.
+        let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for (key, value) in zip(keys.dropLast(), values) {
+            switch (types[key.0], value) {
+            case (_, .null): continue
+            case (.integer?, .integer), (.boolean?, .integer), (.decimal?, .integer), (.decimal?, .real): continue
+            case (.text?, .text), (.date?, .text), (.datetime?, .text): continue
+            default: throw invalid
+            }
+        }
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
             return "$\(binds.count)"
