@@ -4,6 +4,14 @@ import Foundation
 import HaiheCore
 import HaiheStore
 
+/// The bytes of a file named on the command line, or one clear bilingual line.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw HaiheError.invalid("cli.file", zh: "无法读取文件 \(path)", en: "Cannot read the file \(path)")
+    }
+    return [UInt8](data)
+}
+
 /// `haihe calendar …`: the working-day calendar every deadline is counted on.
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,10 +30,7 @@ struct CalendarCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try logging.bootstrap()
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw HaiheError.invalid("calendar.file", zh: "无法读取文件 \(file)", en: "Cannot read the file \(file)")
-            }
-            let schedules = try ScheduleFile.parse([UInt8](data))
+            let schedules = try ScheduleFile.parse(try readFile(file))
             try await withMigratedStore(storage, logger: logger) { store in
                 try await store.calendar.load(schedules, audit: AuditDraft(actor: nil, action: Action.calendarManage.rawValue, objectType: "calendar",
                                                                            detail: ["file": file, "via": "cli"]))
@@ -90,12 +95,10 @@ struct TraceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try logging.bootstrap()
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw HaiheError.invalid("trace.file", zh: "无法读取文件 \(file)", en: "Cannot read the file \(file)")
-        }
+        let data = try readFile(file)
         let key = try NodeKey.load(dataDirectory: storage.resolvedDataDirectory)
         let trace = try await withMigratedStore(storage, logger: logger) { store in
-            let trace = try await store.sharing.trace([UInt8](data), fingerprint: DeliveryFingerprint(nodeKey: key), entryIDs: nil)
+            let trace = try await store.sharing.trace(data, fingerprint: DeliveryFingerprint(nodeKey: key), entryIDs: nil)
             try await store.audit.record(AuditDraft(actor: nil, action: Action.sharingTrace.rawValue, objectType: "delivery", objectID: trace.delivery?.id,
                                                     detail: ["method": trace.method, "via": "cli"]))
             return trace

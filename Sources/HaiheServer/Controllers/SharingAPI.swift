@@ -118,7 +118,7 @@ struct SharingAPI: Sendable {
             let reference = try context.parameters.require("entry")
             let offer = try await shared.offer(reference, for: subject, at: clock.now())
             let query = try DatasetQuery(parameters: Self.parameters(request), fields: offer.loadedFields)
-            let page = try await shared.page(reference, query: query, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
+            let page = try await shared.page(offer, query: query, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             headers[.haiheDelivery] = page.delivery.id
@@ -130,7 +130,7 @@ struct SharingAPI: Sendable {
             let reference = try context.parameters.require("entry")
             let offer = try await shared.offer(reference, for: subject, at: clock.now())
             let query = try DatasetQuery(parameters: Self.parameters(request), fields: offer.loadedFields)
-            return try await shared.download(reference, query: query, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
+            return try await shared.download(offer, query: query, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
         }
 
         router.route(.post, "/api/v1/sharing/requests", .sharingApply, guard: `guard`) { request, context -> Response in

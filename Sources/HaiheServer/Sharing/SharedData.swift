@@ -47,10 +47,10 @@ struct SharedData: Sendable {
         return offer
     }
 
-    /// The offer, refused with the policy's reason when the caller may not receive its data.
-    func readable(_ reference: String, for subject: Subject, query: DatasetQuery? = nil, at time: Date = Date()) async throws
+    /// The offer (resolved once per request by the caller), refused with the policy's reason when the caller may not
+    /// receive its data.
+    func readable(_ offer: Offer, for subject: Subject, query: DatasetQuery? = nil, at time: Date = Date()) throws
         -> (offer: Offer, access: SharingPolicy.Access, version: DatasetVersion, visible: [String]) {
-        let offer = try await offer(reference, for: subject, at: time)
         guard offer.access != nil else { throw offer.refusal! }
         // The grant this query is served under: one that covers every field it names.
         let access = try SharingPolicy.access(to: offer.entry, for: subject.organizationID, grants: offer.grants, at: time, fieldsUsed: query?.fieldsUsed ?? [])
@@ -69,8 +69,8 @@ struct SharedData: Sendable {
     }
 
     /// One page as JSON, recorded and certified before it is returned.
-    func page(_ reference: String, query: DatasetQuery, for subject: Subject, audit: AuditDraft, at time: Date = Date()) async throws -> DeliveredPage {
-        let (offer, access, version, visible) = try await readable(reference, for: subject, query: query, at: time)
+    func page(_ offer: Offer, query: DatasetQuery, for subject: Subject, audit: AuditDraft, at time: Date = Date()) async throws -> DeliveredPage {
+        let (offer, access, version, visible) = try readable(offer, for: subject, query: query, at: time)
         let page = try await store.datasets.page(version, fields: offer.loadedFields, visible: visible, query: query)
         var delivery = ShareDelivery(kind: .page, entryID: offer.entry.entryID, versionID: version.id, recipientOrganizationID: subject.organizationID,
                                      recipientUserID: subject.userID, grantID: access.grant?.id, purpose: access.grant?.purpose, query: query.canonical,
@@ -84,11 +84,11 @@ struct SharedData: Sendable {
 
     /// The whole (filtered) version as a fingerprinted CSV, streamed in constant memory. The delivery is recorded
     /// before the first byte and completed with its row count, hash and certificate after the last.
-    func download(_ reference: String, query: DatasetQuery, for subject: Subject, audit: AuditDraft, at time: Date = Date()) async throws -> Response {
+    func download(_ offer: Offer, query: DatasetQuery, for subject: Subject, audit: AuditDraft, at time: Date = Date()) async throws -> Response {
         guard query.sort.isEmpty else {
             throw HaiheError.invalid("sharing.download_sort", zh: "整表下载按原始行序输出，不支持 sort", en: "A download keeps row order; sort is not supported")
         }
-        let (offer, access, version, visible) = try await readable(reference, for: subject, query: query, at: time)
+        let (offer, access, version, visible) = try readable(offer, for: subject, query: query, at: time)
         let columns = query.select ?? visible
         let delivery = ShareDelivery(kind: .download, entryID: offer.entry.entryID, versionID: version.id, recipientOrganizationID: subject.organizationID,
                                      recipientUserID: subject.userID, grantID: access.grant?.id, purpose: access.grant?.purpose,
@@ -149,14 +149,7 @@ struct SharedData: Sendable {
         try await store.sharing.trace(bytes, fingerprint: fingerprint, entryIDs: entryIDs)
     }
 
-    static func csvText(_ value: SQLValue) -> String {
-        switch value {
-        case .null, .blob: ""
-        case .integer(let i): String(i)
-        case .real(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-        case .text(let t): t
-        }
-    }
+    static func csvText(_ value: SQLValue) -> String { value.displayText ?? "" }
 
     static func pageJSON(_ page: DatasetStore.Page, entry: CatalogEntry, version: DatasetVersion, query: DatasetQuery, deliveryID: String,
                          basis: SharingPolicy.Access.Basis) throws -> [UInt8] {

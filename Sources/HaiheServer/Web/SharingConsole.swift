@@ -235,7 +235,7 @@ struct SharingConsole: Sendable {
             parameters.append(("limit", "50"))
             do {
                 let datasetQuery = try DatasetQuery(parameters: parameters, fields: offer.loadedFields)
-                let page = try await shared.page(reference, query: datasetQuery, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
+                let page = try await shared.page(offer, query: datasetQuery, for: subject, audit: context.auditDraft("sharing.deliver", objectType: "delivery"), at: clock.now())
                 body.append(previewTable(page.body, offer: offer, query: datasetQuery, context: context, reference: reference, selectedField: query["field"].map(String.init),
                                          op: query["op"].map(String.init), value: query["value"].map(String.init)))
             } catch let error as HaiheError {

@@ -264,8 +264,8 @@ extension DatasetStore {
             for (index, field) in fields.enumerated() {
                 let present = summary?.optionalInt("c\(index)") ?? 0
                 let distinct = summary?.optionalInt("d\(index)") ?? 0
-                let low = summary.flatMap { Self.text($0["lo\(index)"]) }
-                let high = summary.flatMap { Self.text($0["hi\(index)"]) }
+                let low = summary?["lo\(index)"].displayText
+                let high = summary?["hi\(index)"].displayText
                 var profile = DatasetProfile.Field(name: field.name, type: field.type, nulls: rows - present, distinct: distinct, minimum: low, maximum: high)
                 let column = "\"\(field.name)\""
                 switch field.type {
@@ -289,7 +289,7 @@ extension DatasetStore {
                     if distinct > 0 && distinct <= 100 && distinct < present {
                         profile.top = try await session.query("""
                             SELECT \(column) AS v, COUNT(*) AS n FROM \(table) WHERE \(column) IS NOT NULL GROUP BY \(column) ORDER BY n DESC, v LIMIT \(DatasetProfile.topValues)
-                            """).map { .init(value: Self.text($0["v"]) ?? "", count: try $0.int("n")) }
+                            """).map { .init(value: $0["v"].displayText ?? "", count: try $0.int("n")) }
                     }
                 }
                 profiles.append(profile)
@@ -298,12 +298,4 @@ extension DatasetStore {
         }
     }
 
-    static func text(_ value: SQLValue?) -> String? {
-        switch value {
-        case .integer(let i)?: String(i)
-        case .real(let d)?: d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-        case .text(let t)?: t
-        default: nil
-        }
-    }
 }

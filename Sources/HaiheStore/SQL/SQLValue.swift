@@ -11,6 +11,18 @@ public enum SQLValue: Sendable, Hashable {
     case blob([UInt8])
 }
 
+extension SQLValue {
+    /// The value as people read it (CSV cells, previews, profiles): whole reals without ".0"; nil for NULL.
+    public var displayText: String? {
+        switch self {
+        case .integer(let i): String(i)
+        case .real(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .text(let t): t
+        case .null, .blob: nil
+        }
+    }
+}
+
 /// Values that bind as SQL parameters.
 public protocol SQLBindable {
     var sqlValue: SQLValue { get }
