@@ -25,6 +25,8 @@ public struct ServerSettings: Sendable {
     public var demoFeeds: Bool
     /// "Now" for deadlines, grants and escalation; tests set a clock they drive.
     public var clock: any PlatformClock = SystemClock()
+    /// Bytes of public data API answers kept in memory for versions open to all (0: none kept, every answer computed).
+    public var answerCacheBytes: Int = 64 << 20
 
     public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "Haihe", secureCookies: Bool = false,
                 anonymousRequestsPerMinute: Int = 600, keyRequestsPerMinute: Int = 6000, signInAttemptsPerMinute: Int = 20,
@@ -102,10 +104,13 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     let shared = SharedData(store: store, nodeKey: nodeKey)
     SharingAPI(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     CalendarAPI(store: store, guard: accessGuard, nodeKey: nodeKey, clock: settings.clock).addRoutes(to: router)
-    let openData = OpenDataAPI(store: store, guard: accessGuard, clock: settings.clock, cache: OpenDataCache())
+    let openData = OpenDataAPI(store: store, guard: accessGuard, clock: settings.clock, cache: OpenDataCache(budget: settings.answerCacheBytes))
     openData.addRoutes(to: router)
     openData.addApplicationRoutes(to: router)
-    Portal(store: store, guard: accessGuard, openData: openData).addRoutes(to: router)
+    let interaction = InteractionAPI(store: store, guard: accessGuard, openData: openData)
+    interaction.addRoutes(to: router)
+    Portal(store: store, guard: accessGuard, openData: openData, interaction: interaction).addRoutes(to: router)
+    InteractionConsole(store: store, guard: accessGuard, interaction: interaction).addRoutes(to: router)
     SharingConsole(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     if settings.demoFeeds {
         // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.

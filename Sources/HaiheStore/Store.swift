@@ -34,6 +34,8 @@ public struct Store: Sendable {
     public let calendar: CalendarStore
     public let sharing: SharingStore
     public let openApplications: OpenApplicationStore
+    public let feedback: FeedbackStore
+    public let showcase: ShowcaseStore
 
     public init(database: any SQLDatabase) {
         self.rectification = RectificationStore(database: database)
@@ -44,6 +46,8 @@ public struct Store: Sendable {
         self.calendar = CalendarStore(database: database)
         self.sharing = SharingStore(database: database, calendar: calendar)
         self.openApplications = OpenApplicationStore(database: database, calendar: calendar)
+        self.feedback = FeedbackStore(database: database, calendar: calendar)
+        self.showcase = ShowcaseStore(database: database)
         self.auth = AuthStore(database: database)
         self.database = database
         self.organizations = SQLOrganizationRepository(database: database)

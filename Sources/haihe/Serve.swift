@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("pull-interval"), help: "Seconds between looks for data sources due to be pulled; 0 pulls only on demand (env HAIHE_PULL_INTERVAL, default 30).")
     var pullInterval: Int?
 
+    @Option(name: .customLong("answer-cache-mb"), help: "Megabytes of public data API answers kept in memory; 0 computes every answer (env HAIHE_ANSWER_CACHE_MB, default 64).")
+    var answerCacheMB: Int?
+
     @OptionGroup var storage: StorageOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -104,7 +107,7 @@ struct Serve: AsyncParsableCommand {
             }
             return value
         }
-        return ServerSettings(host: host, port: port,
+        var settings = ServerSettings(host: host, port: port,
                               secureCookies: secureCookies || Setting.resolve(nil, env: "HAIHE_SECURE_COOKIES") == "1",
                               anonymousRequestsPerMinute: try number(anonymousLimit, "HAIHE_RATE_LIMIT_ANONYMOUS", 600),
                               keyRequestsPerMinute: try number(keyLimit, "HAIHE_RATE_LIMIT_KEY", 6000),
@@ -112,5 +115,7 @@ struct Serve: AsyncParsableCommand {
                               checkpointInterval: try number(checkpointInterval, "HAIHE_CHECKPOINT_INTERVAL", 3600),
                               pullInterval: try number(pullInterval, "HAIHE_PULL_INTERVAL", 30),
                               demoFeeds: demo || Setting.resolve(nil, env: "HAIHE_DEMO") == "1")
+        settings.answerCacheBytes = min(try number(answerCacheMB, "HAIHE_ANSWER_CACHE_MB", 64), 1 << 20) << 20
+        return settings
     }
 }

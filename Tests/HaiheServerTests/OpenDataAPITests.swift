@@ -188,6 +188,18 @@ struct OpenDataAPITests {
             try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }
         }
     }
+
+    @Test("a retired dataset is gone from the very next request, though its answers were just served from memory")
+    func retiredIsGoneAtOnce() async throws {
+        try await withOpenData { client, store, _ in
+            let uri = "/api/v1/datasets/201005-00001/rows?limit=2"
+            for _ in 0..<2 { try await client.execute(uri: uri, method: .get) { #expect($0.status == .ok) } }
+            let entry = try #require(try await store.catalog.findPublished("201005-00001", in: .open))
+            try await store.catalog.apply(.retire, to: entry.id, audit: .test)
+            try await client.execute(uri: uri, method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/datasets/201005-00001/facets?field=district", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
 }
 
 @Suite("The open data portal")
@@ -227,6 +239,133 @@ struct PortalTests {
             let citizen = try await bearer(client, "citizen", credentials.password("citizen"))
             let signedIn = try await page("/datasets/101002-00003", headers: citizen)
             #expect(signedIn.contains("name=\"identity\""))
+        }
+    }
+}
+
+@Suite("Interaction and the showcase")
+struct InteractionTests {
+    @Test("comments with one rating each, error reports and data requests: answered once by the department concerned, public with the answer, the author masked")
+    func feedback() async throws {
+        let clock = TestClock(WorkingCalendar.parseInstant("2026-12-01T10:00:00+08:00")!)
+        var settings = ServerSettings(port: 0, checkpointInterval: 0, pullInterval: 0)
+        settings.clock = clock
+        try await withDemoApp(settings: settings) { client, store, credentials in
+            let citizen = try await bearer(client, "citizen", credentials.password("citizen"))
+            let registry = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            let transport = try await bearer(client, "jtys.provider", credentials.password("jtys.provider"))
+            let regulator = try await bearer(client, "regulator", credentials.password("regulator"))
+            let base = "/api/v1/datasets/201005-00001/feedback"
+
+            // Anonymous callers read but do not write; bad input is a bilingual 400 and stores nothing.
+            try await client.execute(uri: base, method: .post, body: json(["body": "好"])) { #expect($0.status == .unauthorized) }
+            for bad in [["body": "  "], ["body": "好", "rating": 6], ["kind": "error_report", "body": "错", "field": "no_such_field"], ["kind": "data_request", "body": "x"],
+                        ["body": "好", "kind": "error_report", "rating": 3]] as [[String: Any]] {
+                try await client.execute(uri: base, method: .post, headers: citizen, body: json(bad)) { response in
+                    #expect(response.status == .badRequest, "\(bad)")
+                    let error = decodeObject(response)["error"] as? [String: Any]
+                    #expect((error?["message_zh"] as? String)?.isEmpty == false && (error?["message_en"] as? String)?.isEmpty == false)
+                }
+            }
+            let stored = try await store.feedback.list(.init())
+            #expect(stored.total == 0)
+
+            let comment = try await client.execute(uri: base, method: .post, headers: citizen, body: json(["body": "很好用", "rating": 4])) { response -> String in
+                #expect(response.status == .created)
+                let object = decodeObject(response)
+                #expect(object["deadline"] as? String == "2026-12-08T15:59:59Z", "five working days")
+                return object["id"] as? String ?? ""
+            }
+            try await client.execute(uri: base, method: .post, headers: citizen, body: json(["body": "再评一次", "rating": 1])) { #expect($0.status == .conflict) }
+            let report = try await client.execute(uri: base, method: .post, headers: citizen, body: json(["kind": "error_report", "body": "所属区有误", "field": "district"])) {
+                decodeObject($0)["id"] as? String ?? ""
+            }
+            let request = try await client.execute(uri: "/api/v1/data-requests", method: .post, headers: citizen,
+                                                   body: json(["title": "充电桩位置", "body": "做导航"])) { response -> [String: Any] in
+                #expect(response.status == .created)
+                return decodeObject(response)
+            }
+            #expect(request["provider_id"] == nil, "no department named: the regulator's desk")
+
+            // Another department cannot answer; the provider answers once, with a resolution that fits.
+            try await client.execute(uri: "/api/v1/feedback/\(report)/answer", method: .post, headers: transport,
+                                     body: json(["resolution": "corrected", "answer": "已更正"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/feedback/\(report)/answer", method: .post, headers: registry,
+                                     body: json(["resolution": "replied", "answer": "已更正"])) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/v1/feedback/\(report)/answer", method: .post, headers: registry,
+                                     body: json(["resolution": "corrected", "answer": "已于新版本更正"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/feedback/\(report)/answer", method: .post, headers: registry,
+                                     body: json(["resolution": "corrected", "answer": "again"])) { #expect($0.status == .conflict) }
+            let requestID = request["id"] as? String ?? ""
+            try await client.execute(uri: "/api/v1/feedback/\(requestID)/answer", method: .post, headers: registry,
+                                     body: json(["resolution": "will_open", "answer": "好"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/feedback/\(requestID)/answer", method: .post, headers: regulator,
+                                     body: json(["resolution": "will_open", "answer": "下季度开放"])) { #expect($0.status == .ok) }
+
+            // The department's inbox holds its own only; the author sees theirs; the public sees answers and a masked author.
+            try await client.execute(uri: "/api/v1/feedback", method: .get, headers: registry) { response in
+                let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                #expect(Set(items.compactMap { $0["id"] as? String }) == [comment, report])
+            }
+            try await client.execute(uri: "/api/v1/feedback", method: .get, headers: transport) { #expect(decodeObject($0)["total"] as? Int == 0) }
+            try await client.execute(uri: "/api/v1/feedback", method: .get, headers: citizen) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/me/feedback", method: .get, headers: citizen) { #expect(decodeObject($0)["total"] as? Int == 3) }
+            try await client.execute(uri: base, method: .get) { response in
+                let page = decodeObject(response)
+                #expect(page["rating_average"] as? Double == 4 && page["rating_count"] as? Int == 1)
+                let items = page["items"] as? [[String: Any]] ?? []
+                let answered = items.first { $0["id"] as? String == report }
+                #expect(answered?["resolution"] as? String == "corrected" && answered?["answer"] as? String == "已于新版本更正")
+                #expect(items.allSatisfy { ($0["author"] as? String)?.hasSuffix("**") == true && $0["author_user_id"] == nil })
+            }
+            try await client.execute(uri: "/api/v1/data-requests", method: .get) { response in
+                let item = (decodeObject(response)["items"] as? [[String: Any]])?.first
+                #expect(item?["resolution"] as? String == "will_open" && item?["answered_by_organization"] as? String == "市互联网信息主管部门（监管）")
+            }
+            // Every step is on the audit trail.
+            let audited = try await store.audit.search(AuditFilter(action: "feedback.answer", outcome: .success)).total
+            #expect(audited == 2)
+
+            // The portal shows the rating, the answer and the forms; the requests page lists the request.
+            try await client.execute(uri: "/datasets/201005-00001", method: .get, headers: citizen) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("4.0 / 5") && page.contains("已于新版本更正") && page.contains("action=\"/datasets/201005-00001/feedback\""))
+            }
+            try await client.execute(uri: "/requests", method: .get) { #expect(String(buffer: $0.body).contains("充电桩位置")) }
+            try await client.execute(uri: "/console/feedback", method: .get, headers: registry) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("所属区有误"))
+            }
+        }
+    }
+
+    @Test("a use of open data is shown only after the regulator publishes it, on the showcase and on its datasets' pages")
+    func showcase() async throws {
+        try await withDemoApp { client, store, credentials in
+            let citizen = try await bearer(client, "citizen", credentials.password("citizen"))
+            let regulator = try await bearer(client, "regulator", credentials.password("regulator"))
+            let registry = try await bearer(client, "scjg.provider", credentials.password("scjg.provider"))
+            for bad in [["title": "x", "description": "y", "url": "javascript:alert(1)", "datasets": ["201005-00001"]],
+                        ["title": "x", "description": "y", "url": "https://example.org", "datasets": ["201005-00005"]],
+                        ["title": "x", "description": "y", "url": "https://example.org", "datasets": [] as [String]]] as [[String: Any]] {
+                try await client.execute(uri: "/api/v1/showcase", method: .post, headers: citizen, body: json(bad)) { #expect($0.status == .badRequest, "\(bad)") }
+            }
+            let id = try await client.execute(uri: "/api/v1/showcase", method: .post, headers: citizen, body: json([
+                "kind": "app", "title": "企业查询助手", "description": "查企业", "url": "https://example.org/app", "byline": "某团队", "datasets": ["201005-00001"]])) { response -> String in
+                #expect(response.status == .created)
+                return decodeObject(response)["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/v1/showcase", method: .get) { #expect((decodeObject($0)["items"] as? [Any])?.isEmpty == true) }
+            try await client.execute(uri: "/api/v1/showcase/\(id)/review", method: .post, headers: registry, body: json(["decision": "publish"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/showcase/\(id)/review", method: .post, headers: regulator, body: json(["decision": "reject"])) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/v1/showcase/submissions", method: .get, headers: regulator) { #expect((decodeObject($0)["items"] as? [Any])?.count == 1) }
+            try await client.execute(uri: "/api/v1/showcase/\(id)/review", method: .post, headers: regulator, body: json(["decision": "publish"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/showcase?dataset=201005-00001", method: .get) { response in
+                let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.first?["title"] as? String == "企业查询助手" && items.first?["submitter_user_id"] == nil)
+            }
+            try await client.execute(uri: "/datasets/201005-00001", method: .get) { #expect(String(buffer: $0.body).contains("企业查询助手")) }
+            try await client.execute(uri: "/showcase", method: .get) { #expect(String(buffer: $0.body).contains("https://example.org/app")) }
+            #expect(try await store.audit.search(AuditFilter(action: "showcase.review", outcome: .success)).total == 1)
         }
     }
 }

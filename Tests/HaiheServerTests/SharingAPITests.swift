@@ -307,9 +307,14 @@ struct SharingAPITests {
     @Test("the demo city holds share requests in every state: one overdue and escalated, one in dispute, one arbitrated")
     func demoRequests() async throws {
         try await withDemoApp { client, store, credentials in
-            #expect(try await DemoSharing.load(into: store) == 10)
+            // 8 share requests, 2 open applications, 11 pieces of feedback and 3 uses.
+            #expect(try await DemoSharing.load(into: store) == 24)
             let applications = try await store.openApplications.list()
             #expect(Set(applications.map(\.status)) == [.approved, .pending], "open applications: one approved, one waiting")
+            let feedback = try await store.feedback.list(.init()).items
+            #expect(Set(feedback.map(\.kind)) == Set(Feedback.Kind.allCases) && Set(feedback.map(\.status)) == [.pending, .answered])
+            #expect(feedback.contains { $0.kind == .dataRequest && $0.isOverdue(at: Date()) })
+            #expect(Set(try await store.showcase.list().map(\.status)) == [.published, .pending])
             #expect(try await DemoSharing.load(into: store) == 0, "loaded once")
             let all = try await store.sharing.requests(.all, organizationID: nil)
             #expect(Set(all.map(\.status)) == Set(ShareRequest.Status.allCases))

@@ -188,4 +188,96 @@ struct SharingStoreTests {
             #expect(seen == 2500 && batches == 3)
         }
     }
+
+    @Test("a sorted page, either way and with NULLs, is read off a reader index with no sort step, on both databases")
+    func sortedPagesUseTheirIndex() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store)
+            // Every seventh capital empty: NULLs go first going up and last going down, and the index must hold them so.
+            let csv = TestData.enterpriseCSV(1...2000).split(separator: "\n").enumerated().map { index, line in
+                guard index > 0, index % 7 == 0 else { return String(line) }
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[2] = ""
+                return cells.joined(separator: ",")
+            }.joined(separator: "\n")
+            let (version, _) = try await store.datasets.load(entry.entryID, from: .bytes(Array(csv.utf8), format: .csv), audit: .test)
+            for descending in [false, true] {
+                let query = try DatasetQuery(parameters: [("sort", descending ? "-capital" : "capital"), ("limit", "100")], fields: entry.fields)
+                let page = try await store.datasets.page(version, fields: entry.fields, visible: ["capital"], query: query, countTotal: false)
+                #expect((page.rows.first?.first == .null) != descending && page.rows.count == 100)
+                let sql = "SELECT _row FROM \(version.tableName) ORDER BY \(DatasetStore.orderClause([("capital", descending), ("_row", false)])) LIMIT 100"
+                let plan = try await store.database.transaction { session -> String in
+                    if session.dialect == .postgres {
+                        // Sorting made dear, so a plan with a sort step means no index could give the order.
+                        try await session.execute("SET LOCAL enable_sort = off")
+                        try await session.execute("SET LOCAL enable_seqscan = off")
+                    }
+                    let rows = try await session.query((session.dialect == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql)
+                    return rows.flatMap { $0.values.compactMap { if case .text(let t) = $0 { t } else { nil } } }.joined(separator: "\n")
+                }
+                #expect(!plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(descending ? "descending" : "ascending"): \(plan)")
+                #expect(plan.contains("INDEX") || plan.contains("Index"), "\(plan)")
+            }
+        }
+    }
+
+    @Test("concurrent first viewers of a version share one profile computation, stored once")
+    func oneProfileComputation() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store)
+            let (version, _) = try await store.datasets.load(entry.entryID, from: .bytes(Array(TestData.enterpriseCSV(1...3000).utf8), format: .csv), audit: .test)
+            let profiles = try await withThrowingTaskGroup(of: DatasetProfile.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.datasets.profile(version, fields: entry.fields) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(profiles.count == 8 && profiles.allSatisfy { $0 == profiles[0] } && profiles[0].rows == 3000)
+            #expect(store.datasets.profiles.state.withLock { $0.started } == 1)
+            #expect(try await store.datasets.profile(version, fields: entry.fields) == profiles[0])
+            #expect(store.datasets.profiles.state.withLock { $0.started } == 1, "read back from the database")
+        }
+    }
+
+    @Test("a text search reads the trigram index once it is built, and answers exactly as the scan did; old versions drop it")
+    func textSearchIndex() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store)
+            var csv = TestData.enterpriseCSV(1...2000)
+            // Names with characters that mean something to FTS5 and to LIKE, and upper and lower case.
+            csv += "\(TestData.creditCode(2001)),\"天津\"\"引号\"\"100%_股份公司\",1,2020-01-01,存续\n\(TestData.creditCode(2002)),Tianjin ABC Ltd,1,2020-01-01,存续\n"
+            let (version, _) = try await store.datasets.load(entry.entryID, from: .bytes(Array(csv.utf8), format: .csv), audit: .test)
+            let questions: [[(String, String)]] = [
+                [("name__contains", "第199")], [("q", "第1999号")], [("name__contains", "\"引号\"")], [("name__contains", "100%_")], [("name__contains", "0%_")],
+                [("name__contains", "abc")], [("name__contains", "ABC")], [("name__contains", "第7")], [("q", "存续")], [("name__contains", "没有这家")],
+            ]
+            func answers() async throws -> [[String]] {
+                var result: [[String]] = []
+                for parameters in questions {
+                    let query = try DatasetQuery(parameters: parameters + [("select", "credit_code"), ("limit", "1000")], fields: entry.fields)
+                    let page = try await store.datasets.page(version, fields: entry.fields, visible: ["credit_code"], query: query)
+                    result.append(page.rows.map { "\($0.first ?? .null)" } + ["total \(page.total)"])
+                }
+                return result
+            }
+            let scanned = try await answers()
+            #expect(scanned[0].count == 12 && scanned[2].count == 2 && scanned[3].count == 2 && scanned[5] == ["total 0"] && scanned[6].count == 2)
+            let ready = try await store.datasets.awaitTextIndexes(version, fields: entry.fields, query: DatasetQuery(parameters: [("q", "第1999号")], fields: entry.fields))
+            #expect(ready == ["credit_code", "name", "status"])
+            #expect(try await answers() == scanned)
+
+            // The plan reads the index: SQLite's FTS5 table, PostgreSQL's GIN index (scans made dear).
+            let query = try DatasetQuery(parameters: [("name__contains", "第1999号")], fields: entry.fields)
+            let plan = try await store.database.transaction { session -> String in
+                let (condition, binds) = DatasetStore.condition(query, fields: entry.fields, dialect: session.dialect, table: version.tableName, textIndexed: ["name"])
+                if session.dialect == .postgres { try await session.execute("SET LOCAL enable_seqscan = off") }
+                let rows = try await session.query((session.dialect == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + "SELECT _row FROM \(version.tableName)\(condition)", binds)
+                return rows.flatMap { $0.values.compactMap { if case .text(let t) = $0 { t } else { nil } } }.joined(separator: "\n")
+            }
+            let index = DatasetStore.textIndexName(version.tableName, field: "name")
+            #expect(plan.contains(index) && (plan.contains("VIRTUAL TABLE INDEX") || plan.contains("Bitmap Index Scan")), "\(plan)")
+
+            // A new version replaces this one; once it is old enough to lose its rows, its text index goes with it.
+            for _ in 0..<4 { _ = try await store.datasets.load(entry.entryID, from: .bytes(Array(TestData.enterpriseCSV(1...5).utf8), format: .csv), audit: .test) }
+            #expect(try await store.datasets.textIndexExists(version.tableName, field: "name") == false)
+        }
+    }
 }

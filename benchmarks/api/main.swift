@@ -5,6 +5,11 @@
 // a text search on the name. A bare Hummingbird route answering a constant of the size of Haihe's row-by-key answer is
 // the ceiling.
 //
+// wrk repeats one URL, which Haihe answers from its answer cache after the first time; so each question is also put to
+// a second Haihe started with `--answer-cache-mb 0` (every answer computed), and a row-by-key run rotates 10,000
+// different keys (a wrk Lua script). The first answer to each question on the freshly started servers (Haihe builds the
+// field's reader index then) is timed too.
+//
 //   swift build -c release --product haihe && swift run -c release api-benchmark [--rows 1000000] [--duration 10] [--keep]
 //
 // Needs wrk and sqlite3 (apt-get) and datasette (pip; found on PATH or in ./.venv). `benchmarks/api/run` installs them.
@@ -86,6 +91,29 @@ func get(_ url: String) async -> (Int, Data) {
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
 }
 
+/// Milliseconds until the whole answer has arrived.
+func timed(_ url: String) async -> (status: Int, milliseconds: Double) {
+    let start = ContinuousClock.now
+    let (status, _) = await get(url)
+    let elapsed = ContinuousClock.now - start
+    return (status, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+}
+
+/// A wrk script asking for `paths` in a random order, each thread from its own seed.
+func rotatingScript(_ paths: [String], at file: String) throws {
+    let list = paths.map { "\"\($0)\"" }.joined(separator: ",\n")
+    let lua = """
+        local paths = {
+        \(list)
+        }
+        local counter = 0
+        function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+        function init(args) math.randomseed(seed * 7919 + os.time()) end
+        function request() return wrk.format("GET", paths[math.random(#paths)]) end
+        """
+    try lua.write(toFile: file, atomically: true, encoding: .utf8)
+}
+
 func waitFor(_ url: String, seconds: Double = 120) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
@@ -102,9 +130,10 @@ struct Measurement {
 }
 
 /// wrk on loopback; requests per second, the 99th-percentile latency, and non-2xx answers or socket errors.
-func wrk(_ url: String, duration: Int) throws -> Measurement {
+/// With a script, the script chooses each request's path.
+func wrk(_ url: String, duration: Int, script: String? = nil) throws -> Measurement {
     // A 30-second timeout: a slow answer is counted as slow, not dropped as an error.
-    let (_, text) = try runTool(find("wrk")!, ["-t2", "-c50", "-d\(duration)s", "--timeout", "30s", "--latency", url])
+    let (_, text) = try runTool(find("wrk")!, ["-t2", "-c50", "-d\(duration)s", "--timeout", "30s", "--latency"] + (script.map { ["-s", $0] } ?? []) + [url])
     func number(after label: String) -> Double? {
         guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return nil }
         return line.split(separator: " ").dropFirst().first { Double($0.filter { "0123456789.".contains($0) }) != nil }.map { token in
@@ -178,27 +207,47 @@ struct APIBenchmark {
         }
         let haihe = try start(haiheBinary, ["serve", "--data-dir", haiheDir, "--port", "18101", "--rate-limit-anonymous", "0", "--rate-limit-key", "0",
                                             "--checkpoint-interval", "0", "--pull-interval", "0", "--log-level", "warning"], log: work + "/haihe.log")
+        // The same server and data with no answer cache: every answer computed (reading the same database file).
+        let uncached = try start(haiheBinary, ["serve", "--data-dir", haiheDir, "--port", "18104", "--rate-limit-anonymous", "0", "--rate-limit-key", "0",
+                                               "--checkpoint-interval", "0", "--pull-interval", "0", "--log-level", "warning", "--answer-cache-mb", "0"],
+                                   log: work + "/haihe-uncached.log")
         // Facet suggestions off: with them Datasette computes candidate facets on every table page and, under this load,
         // answered no filtered page within ten seconds; off is the peer at its fastest.
         let datasette = try start(find("datasette")!, ["serve", "--immutable", datasetteDB, "-p", "18102", "--setting", "sql_time_limit_ms", "20000",
                                                        "--setting", "facet_time_limit_ms", "20000", "--setting", "suggest_facets", "off"], log: work + "/datasette.log")
         defer {
             // SIGTERM, then SIGKILL: a peer busy with a long query must not outlive the run and hold its port.
-            for process in [haihe, datasette] {
+            for process in [haihe, uncached, datasette] {
                 process.terminate()
                 for _ in 0..<50 where process.isRunning { usleep(100_000) }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             }
         }
         let h = "http://127.0.0.1:18101/api/v1/datasets/201005-00001"
+        let u = "http://127.0.0.1:18104/api/v1/datasets/201005-00001"
         let d = "http://127.0.0.1:18102/datasette-\(rows)/enterprises"
         // A server left from an earlier run would answer in place of this one.
-        guard haihe.isRunning, datasette.isRunning else { print("a server did not start (port in use?): see \(work)/haihe.log, datasette.log"); exit(1) }
+        guard haihe.isRunning, uncached.isRunning, datasette.isRunning else { print("a server did not start (port in use?): see \(work)/haihe.log, datasette.log"); exit(1) }
         try await waitFor(h + "/rows?limit=1")
+        try await waitFor(u + "/rows?limit=1")
         try await waitFor(d + ".json?_size=1")
         let key = UnifiedSocialCreditCode.make(authority: "9", type: "1", division: "120101", organizationBody: String(format: "%08d", rows / 2))!
         let district = "和平区".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let word = "\(rows / 3)号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+
+        // The first answer to each question on the servers as started (the sorted one at its first page).
+        let firsts: [(String, String, String)] = [
+            ("row by key", "/rows?credit_code=\(key)&include_total=false", "/\(key).json"),
+            ("filtered page of 100 with total", "/rows?district=\(district)&limit=100", ".json?district=\(district)&_size=100"),
+            ("sorted page (capital desc, page 1)", "/rows?sort=-registered_capital&limit=100&include_total=false", ".json?_sort_desc=registered_capital&_size=100"),
+            ("facet count by district", "/facets?field=district", ".json?_facet=district&_size=0"),
+            ("text search on the name", "/rows?company_name__contains=\(word)&limit=20", ".json?company_name__contains=\(word)&_size=20"),
+        ]
+        var coldLines: [String] = []
+        for (name, haihePath, datasettePath) in firsts {
+            let a = await timed(h + haihePath), again = await timed(h + haihePath), b = await timed(d + datasettePath)
+            coldLines.append(String(format: "| %@ | %.1f ms | %.1f ms | %.1f ms |", name, a.milliseconds, again.milliseconds, b.milliseconds))
+        }
 
         // Page 100 of 100 rows sorted by capital, reached the way each server offers deep pages.
         var haiheDeep = h + "/rows?sort=-registered_capital&limit=100&include_total=false"
@@ -228,24 +277,40 @@ struct APIBenchmark {
             ("facet count by district", h + "/facets?field=district", d + ".json?_facet=district&_size=0"),
             ("text search on the name", h + "/rows?company_name__contains=\(word)&limit=20", d + ".json?company_name__contains=\(word)&_size=20"),
         ]
+        // 10,000 different keys spread over the table, in a random order per wrk thread.
+        let keys = (0..<10_000).map { i in UnifiedSocialCreditCode.make(authority: "9", type: "1", division: "120101", organizationBody: String(format: "%08d", (i * 7_919) % rows))! }
+        let haiheScript = work + "/haihe-keys.lua", datasetteScript = work + "/datasette-keys.lua"
+        try rotatingScript(keys.map { "/api/v1/datasets/201005-00001/rows?credit_code=\($0)&include_total=false" }, at: haiheScript)
+        try rotatingScript(keys.map { "/datasette-\(rows)/enterprises/\($0).json" }, at: datasetteScript)
         // The ceiling first, while nothing else runs.
         let ceiling = try wrk("http://127.0.0.1:18103/row", duration: duration)
         bareTask.cancel()
         print("\n\(rows) rows · wrk -t2 -c50 -d\(duration)s on 127.0.0.1 · \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
-        print("| question | Haihe req/s | Haihe p99 | Datasette req/s | Datasette p99 | ratio |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for (name, haiheURL, datasetteURL) in questions {
-            for (url, server) in [(haiheURL, "Haihe"), (datasetteURL, "Datasette")] {
-                let (status, _) = await get(url)
-                if status != 200 { print("note: \(server) answered \(status) for \(name): \(url)") }
+        print("The first answers on the servers as started (Haihe builds a field's reader index on its first use):\n")
+        print("| question | Haihe first | Haihe second | Datasette first |")
+        print("|---|---:|---:|---:|")
+        coldLines.forEach { print($0) }
+        print("\nUnder load; \"computed\" is Haihe with --answer-cache-mb 0, and the ratio is computed Haihe to Datasette:\n")
+        print("| question | Haihe req/s | Haihe p99 | computed req/s | computed p99 | Datasette req/s | Datasette p99 | ratio |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        let rotating = ("row by key, 10,000 keys rotating", h + "/rows", d + ".json")
+        for (name, haiheURL, datasetteURL) in questions + [rotating] {
+            let isRotating = name == rotating.0
+            if !isRotating {
+                for (url, server) in [(haiheURL, "Haihe"), (datasetteURL, "Datasette")] {
+                    let (status, _) = await get(url)
+                    if status != 200 { print("note: \(server) answered \(status) for \(name): \(url)") }
+                }
             }
-            let a = try wrk(haiheURL, duration: duration)
-            let b = try wrk(datasetteURL, duration: duration)
+            let a = try wrk(haiheURL, duration: duration, script: isRotating ? haiheScript : nil)
+            let c = try wrk(haiheURL.replacingOccurrences(of: ":18101/", with: ":18104/"), duration: duration, script: isRotating ? haiheScript : nil)
+            let b = try wrk(datasetteURL, duration: duration, script: isRotating ? datasetteScript : nil)
             // Queries the peer was still running when wrk stopped would otherwise steal the next measurement's CPU.
             try await Task.sleep(for: .seconds(duration))
-            let errors = a.errors + b.errors > 0 ? " (errors: Haihe \(a.errors), Datasette \(b.errors))" : ""
-            print(String(format: "| %@ | %.0f | %.1f ms | %.0f | %.1f ms | %.1f× |%@", name, a.requestsPerSecond, a.p99Milliseconds, b.requestsPerSecond,
-                         b.p99Milliseconds, a.requestsPerSecond / max(b.requestsPerSecond, 0.001), errors))
+            let errors = a.errors + b.errors + c.errors > 0 ? " (errors: Haihe \(a.errors), computed \(c.errors), Datasette \(b.errors))" : ""
+            print(String(format: "| %@ | %.0f | %.1f ms | %.0f | %.1f ms | %.0f | %.1f ms | %.1f× |%@", name, a.requestsPerSecond, a.p99Milliseconds,
+                         c.requestsPerSecond, c.p99Milliseconds, b.requestsPerSecond, b.p99Milliseconds,
+                         c.requestsPerSecond / max(b.requestsPerSecond, 0.001), errors))
         }
         let byKey = try wrk(questions[0].1, duration: duration)
         print(String(format: "\nbare Hummingbird route (%d bytes): %.0f req/s, p99 %.1f ms; Haihe row by key: %.0f req/s = %.0f%% of it",

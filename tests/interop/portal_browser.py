@@ -1,9 +1,13 @@
 """Drives the real portal in headless Chromium (Debian's chromium and chromium-driver, through selenium): search,
 open a dataset, filter the preview, download the CSV, switch language — with a screenshot of each step saved under
-test-output/screenshots/.
+test-output/screenshots/. Then checks the portal's pages for accessibility with axe-core (the WCAG 2.1 A and AA rules,
+contrast among them; the script ships in the axe-playwright-python wheel, installed without Playwright) and walks a
+page with the Tab key.
 
 Usage: python portal_browser.py BASE_URL [unused]
 """
+import importlib.util
+import json
 import os
 import sys
 import time
@@ -12,6 +16,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from checks import check, finish
@@ -98,6 +103,43 @@ try:
     shot("6-phone")
     width = driver.execute_script("return document.documentElement.scrollWidth")
     check("phone width: no page-wide horizontal scrolling", width <= 400, str(width))
+
+    # Accessibility: axe-core's WCAG 2.1 A and AA rules on every kind of portal page, at desktop width.
+    driver.set_window_size(1280, 1600)
+    package = importlib.util.find_spec("axe_playwright_python").submodule_search_locations[0]
+    axe = open(os.path.join(package, "axe.min.js"), encoding="utf-8").read()
+    driver.set_script_timeout(120)
+    for path in ["/", "/datasets", "/datasets?q=%E4%BA%A4%E9%80%9A&page=1", "/datasets/201005-00001", "/datasets/201005-00001?lang=en",
+                 "/datasets/101002-00003", "/verify"]:
+        driver.get(base + path)
+        driver.execute_script(axe)
+        result = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}))))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));")
+        check(f"accessibility (axe, WCAG 2.1 AA): {path}", not result, json.dumps(result, ensure_ascii=False))
+
+    # Keyboard: Tab reaches the search box, each focused element shows where the focus is, and Enter searches.
+    driver.get(base + "/")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    visited = []
+    for _ in range(40):
+        active = driver.switch_to.active_element
+        style = driver.execute_script(
+            "const s = getComputedStyle(arguments[0], ':focus-visible') && getComputedStyle(arguments[0]);"
+            "return [arguments[0].tagName, arguments[0].id, s.outlineStyle, s.outlineWidth, s.boxShadow];", active)
+        visited.append(style)
+        if style[1] == "q":
+            break
+        active.send_keys(Keys.TAB)
+    check("keyboard: Tab reaches the search box", visited and visited[-1][1] == "q", str(visited[:8]))
+    unmarked = [v for v in visited if v[2] == "none" and v[4] in ("none", "")]
+    check("keyboard: every focused element shows its focus", not unmarked, str(unmarked[:5]))
+    driver.switch_to.active_element.send_keys("交通" + Keys.ENTER)
+    time.sleep(0.5)
+    check("keyboard: Enter in the search box searches", "/datasets" in driver.current_url, driver.current_url)
 finally:
     driver.quit()
 finish("browser")

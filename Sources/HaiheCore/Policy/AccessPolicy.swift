@@ -109,6 +109,15 @@ public enum AccessPolicy {
             .openDataAnswer: [.provider: .ownOrganization],
             .openDataApplications: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .public: .ownAccount, .consumer: .ownAccount,
                                     .contributor: .ownAccount],
+            // 互动反馈: anyone signed in asks for data, reports an error or comments; the department concerned answers (the
+            // regulator answers data requests that name no department); each sees its own, oversight sees all.
+            .feedbackSubmit: everyone,
+            .feedbackAnswer: [.regulator: .any, .provider: .ownOrganization],
+            .feedbackView: [.regulator: .any, .auditor: .any, .provider: .ownOrganization, .public: .ownAccount, .consumer: .ownAccount,
+                            .contributor: .ownAccount],
+            // 成果展示 (Art. 26): anyone signed in submits a use of open data; the regulator reviews it before it is shown.
+            .showcaseSubmit: everyone,
+            .showcaseReview: [.regulator: .any],
         ]
     }()
 

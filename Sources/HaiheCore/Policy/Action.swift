@@ -38,16 +38,22 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case openDataApply = "opendata.apply"
     case openDataAnswer = "opendata.answer"
     case openDataApplications = "opendata.applications"
+    case feedbackSubmit = "feedback.submit"
+    case feedbackAnswer = "feedback.answer"
+    case feedbackView = "feedback.view"
+    case showcaseSubmit = "showcase.submit"
+    case showcaseReview = "showcase.review"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
         case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
              .catalogOversee, .rectificationRead, .dataHistory, .calendarRead, .sharingRead, .sharingView, .sharingTrace, .certificateVerify,
-             .openDataRead, .openDataApplications: false
+             .openDataRead, .openDataApplications, .feedbackView: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
              .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest, .calendarManage, .sharingApply,
-             .sharingAnswer, .sharingNegotiate, .sharingArbitrate, .openDataApply, .openDataAnswer: true
+             .sharingAnswer, .sharingNegotiate, .sharingArbitrate, .openDataApply, .openDataAnswer, .feedbackSubmit, .feedbackAnswer,
+             .showcaseSubmit, .showcaseReview: true
         }
     }
 

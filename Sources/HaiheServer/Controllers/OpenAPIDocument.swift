@@ -1,4 +1,5 @@
 import Foundation
+import HaiheCore
 import HaiheStore
 import Hummingbird
 
@@ -352,6 +353,56 @@ enum OpenAPIDocument {
         all["/api/v1/open-applications/{id}/refuse"] = ["post": operation("Refuse with a reason and a basis", tag: "open data", parameters: [idParameter],
             body: object(["reason": string(), "basis": string()], required: ["reason", "basis"]), response: json(application))]
         all["/api/v1/open-applications/{id}/withdraw"] = ["post": operation("The applicant withdraws", tag: "open data", parameters: [idParameter], response: json(application))]
+
+        // 互动反馈 and 成果展示.
+        let kinds = Feedback.Kind.allCases.map(\.rawValue), resolutions = Feedback.Resolution.allCases.map(\.rawValue)
+        let publicFeedback = object(["id": string(), "kind": string(values: kinds), "dataset": string("Resource code"), "dataset_title": string(), "title": string(),
+                                     "body": string(), "field": string(), "rating": integer, "author": string("Masked name"), "status": string(values: ["pending", "answered"]),
+                                     "created_at": string(format: "date-time"), "deadline": string(format: "date-time"), "overdue": boolean,
+                                     "resolution": string(values: resolutions), "answer": string(), "answered_at": string(format: "date-time"),
+                                     "answered_by_organization": string()],
+                                    required: ["id", "kind", "title", "body", "author", "status", "created_at", "deadline", "overdue"])
+        let feedbackPage = object(["items": array(publicFeedback), "total": integer, "rating_average": ["type": "number"], "rating_count": integer], required: ["items", "total"])
+        let feedback = ["type": "object", "description": "The full record (author's account and name): for the author, the department and oversight"] as J
+        let paging = [query("limit", "1 to 500 (default 50)", schema: integer), query("offset", "0 to 1,000,000", schema: integer)]
+        all["/api/v1/datasets/{id}/feedback"] = [
+            "get": operation("A dataset's comments and error reports with the provider's answers, and its rating", tag: "interaction",
+                             parameters: [datasetParameter, query("kind", "error_report or comment", schema: string(values: ["error_report", "comment"]))] + paging,
+                             response: json(feedbackPage), secured: false),
+            "post": operation("Comment (with an optional rating, once per person) or report an error; answered within five working days", tag: "interaction",
+                              parameters: [datasetParameter], body: object(["kind": string(values: ["comment", "error_report"]), "body": string(), "rating": integer,
+                                                                            "field": string("For an error report: the field in error")], required: ["body"]),
+                              response: json(feedback), status: "201"),
+        ]
+        all["/api/v1/data-requests"] = [
+            "get": operation("Requests for data not yet open, with the answers", tag: "interaction", parameters: paging, response: json(feedbackPage), secured: false),
+            "post": operation("Ask for data not yet open; a department (provider_id) or, naming none, the regulator answers within five working days", tag: "interaction",
+                              body: object(["title": string(), "body": string(), "provider_id": string()], required: ["title", "body"]), response: json(feedback), status: "201"),
+        ]
+        all["/api/v1/me/feedback"] = ["get": operation("What I sent, with the answers", tag: "interaction", parameters: paging,
+                                                       response: json(object(["items": array(feedback), "total": integer])))]
+        all["/api/v1/feedback"] = ["get": operation("A department's inbox, pending first by deadline (all for oversight)", tag: "interaction",
+                                                    parameters: [query("kind", "data_request, error_report or comment", schema: string(values: kinds))] + paging,
+                                                    response: json(object(["items": array(feedback), "total": integer])))]
+        all["/api/v1/feedback/{id}/answer"] = ["post": operation("Answer once, with a resolution that fits the kind", tag: "interaction", parameters: [idParameter],
+            body: object(["resolution": string(values: resolutions), "answer": string()], required: ["resolution", "answer"]), response: json(feedback))]
+        let useCase = object(["id": string(), "kind": string(values: UseCase.Kind.allCases.map(\.rawValue)), "title": string(), "description": string(), "url": string(),
+                              "byline": string(), "datasets": array(object(["resource_code": string(), "title": string()])),
+                              "status": string(values: UseCase.Status.allCases.map(\.rawValue)), "created_at": string(format: "date-time"), "review_note": string()],
+                             required: ["id", "kind", "title", "description", "url", "datasets", "status", "created_at"])
+        all["/api/v1/showcase"] = [
+            "get": operation("Uses of open data shown after review (Art. 26), optionally those using one dataset", tag: "interaction",
+                             parameters: [query("dataset", "Resource code or id")], response: json(object(["items": array(useCase)], required: ["items"])), secured: false),
+            "post": operation("Submit a use of open data for review", tag: "interaction",
+                              body: object(["kind": string(), "title": string(), "description": string(), "url": string("http(s) address"), "byline": string(),
+                                            "datasets": array(string("Resource code"))], required: ["title", "description", "url", "datasets"]),
+                              response: json(["type": "object"]), status: "201"),
+        ]
+        all["/api/v1/showcase/submissions"] = ["get": operation("Submitted uses by state (pending by default), for the regulator's review", tag: "interaction",
+            parameters: [query("status", "pending, published or rejected", schema: string(values: UseCase.Status.allCases.map(\.rawValue)))],
+            response: json(object(["items": array(useCase)])))]
+        all["/api/v1/showcase/{id}/review"] = ["post": operation("Publish or reject (with a reason)", tag: "interaction", parameters: [idParameter],
+            body: object(["decision": string(values: ["publish", "reject"]), "note": string()], required: ["decision"]), response: json(["type": "object"]))]
 
         for verb in ["done", "cancel"] {
             all["/api/v1/rectification-orders/{id}/\(verb)"] = ["post": operation("Close an order: \(verb)", tag: "oversight", parameters: [idParameter],

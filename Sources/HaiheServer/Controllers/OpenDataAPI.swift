@@ -238,10 +238,11 @@ struct OpenDataAPI: Sendable {
     func readable(_ context: HaiheRequestContext) async throws -> Readable {
         let reference = try context.parameters.require("id")
         let now = Date()
-        if let cached = cache.resolved(reference, at: now) { return cached }
+        let commits = store.database.commits
+        if let cached = cache.resolved(reference, at: now, commits: commits) { return cached }
         let readable = try await readable(try await openEntry(context), userID: context.identity?.user.id)
         // Only data open to all is resolved once for everyone; conditional access depends on who asks.
-        if readable.entry.openType == .unconditional { cache.remember(reference, readable, at: now) }
+        if readable.entry.openType == .unconditional { cache.remember(reference, readable, at: now, commits: commits) }
         return readable
     }
 

@@ -71,6 +71,91 @@ public enum DemoSharing {
         return 2
     }
 
+    /// 互动反馈 and 成果展示 as a living portal has them: comments with ratings, error reports and data requests, some
+    /// answered and some waiting (one past its deadline), and uses of open data, shown and waiting for review.
+    static func interaction(_ store: Store, now: Date) async throws -> Int {
+        var users: [String: User] = [:]
+        for name in ["citizen", "power.contributor", "regulator", "scjg.provider", "jtys.provider", "sthj.provider", "qxj.provider"] {
+            users[name] = try await store.users.credentials(username: name)?.user
+        }
+        guard let citizen = users["citizen"], let company = users["power.contributor"] else { return 0 }
+        func draft(_ action: Action, _ user: User?) -> AuditDraft {
+            AuditDraft(actor: user.map { Subject(userID: $0.id, username: $0.username, organizationID: $0.organizationID, roles: $0.roles) },
+                       action: action.rawValue, objectType: action.objectType, detail: ["via": "demo"])
+        }
+        func entry(_ code: String) async throws -> CatalogEntry? { try await store.catalog.findPublished(code, in: .open) }
+        let day: TimeInterval = 86_400
+        var made = 0
+        struct Item {
+            var author: User
+            var dataset: String?
+            var kind: Feedback.Kind
+            var title = ""
+            var text: String
+            var field: String?
+            var rating: Int?
+            var daysAgo: Double
+            /// For a data request: the department asked (its provider's username), or nil for the regulator's desk.
+            var to: String?
+            var answer: (by: String, resolution: Feedback.Resolution, text: String)?
+        }
+        let items: [Item] = [
+            Item(author: citizen, dataset: "201005-00001", kind: .comment, text: "数据更新及时，字段说明清楚，用来核对合作企业很方便。", rating: 5, daysAgo: 12,
+                 answer: ("scjg.provider", .replied, "感谢使用，我们每日更新，欢迎继续反馈。")),
+            Item(author: company, dataset: "201005-00001", kind: .comment, text: "希望增加经营范围字段。", rating: 4, daysAgo: 9),
+            Item(author: citizen, dataset: "201005-00001", kind: .errorReport, text: "部分企业的所属区与注册地址不一致。", field: "district", daysAgo: 8,
+                 answer: ("scjg.provider", .corrected, "经核实为迁址后未同步，已于下一版本更正。")),
+            Item(author: company, dataset: "301004-00001", kind: .comment, text: "站点坐标很准，做了一个换乘查询小程序。", rating: 5, daysAgo: 20),
+            Item(author: citizen, dataset: "301004-00001", kind: .errorReport, text: "有一条线路的末班时间写成了 25:30。", daysAgo: 3),
+            Item(author: citizen, dataset: "701009-00001", kind: .comment, text: "希望提供更长时间的历史数据。", rating: 3, daysAgo: 15,
+                 answer: ("sthj.provider", .replied, "历史数据已作为往期版本提供，可在“更新历史”中查看。")),
+            Item(author: company, dataset: "801010-00001", kind: .errorReport, text: "某站点某小时气温为 -99，应为缺测。", field: "temperature", daysAgo: 10,
+                 answer: ("qxj.provider", .notAnError, "-99 为规范规定的缺测标记，已在字段说明中注明。")),
+            Item(author: citizen, kind: .dataRequest, title: "全市电动汽车充电桩位置", text: "用于开发充电导航应用，希望包含位置、功率和是否空闲。", daysAgo: 14,
+                 answer: ("regulator", .willOpen, "已协调相关部门，计划下季度纳入开放目录。")),
+            Item(author: company, kind: .dataRequest, title: "历年企业注销原因统计", text: "研究营商环境，需要按行业、区统计的注销原因。", daysAgo: 11, to: "scjg.provider",
+                 answer: ("scjg.provider", .cannotOpen, "注销原因涉及企业商业秘密，依据《条例》第二十一条暂不开放，可提供按行业汇总的注销数量。")),
+            // Past its five working days: shown as overdue in the department's inbox and on the portal.
+            Item(author: citizen, kind: .dataRequest, title: "公交车辆实时位置", text: "做到站提醒，希望提供实时接口。", daysAgo: 16, to: "jtys.provider"),
+            Item(author: company, kind: .dataRequest, title: "学校学位供给情况", text: "希望按学区公开学位数和报名人数。", daysAgo: 2),
+        ]
+        for item in items {
+            var dataset: CatalogEntry?
+            if let code = item.dataset {
+                guard let found = try await entry(code) else { continue }
+                dataset = found
+            }
+            let sent = now.addingTimeInterval(-item.daysAgo * day)
+            let feedback = try await store.feedback.submit(kind: item.kind, entry: dataset, providerID: item.to.flatMap { users[$0]?.organizationID },
+                                                           author: item.author, title: item.title, body: item.text, field: item.field, rating: item.rating,
+                                                           audit: draft(.feedbackSubmit, item.author), at: sent)
+            made += 1
+            if let answer = item.answer, let user = users[answer.by] {
+                _ = try await store.feedback.answer(feedback.id, resolution: answer.resolution, text: answer.text, by: user.id, audit: draft(.feedbackAnswer, user),
+                                                    at: sent.addingTimeInterval(2 * day))
+            }
+        }
+        let uses: [(User, UseCase.Kind, String, String, String, String, [String], Bool?)] = [
+            (company, .app, "津门企业通", "查询企业登记、年报和经营异常信息的小程序，日活约两千人。", "https://example.org/jinmen-qiye", "天津某信息科技有限公司",
+             ["201005-00001", "201005-00002", "201005-00003"], true),
+            (citizen, .visualisation, "天津空气质量地图", "按站点和小时展示空气质量指数的变化。", "https://example.org/tj-air", "个人开发者", ["701009-00001"], true),
+            (citizen, .app, "公交换乘助手", "基于线路和站点数据的换乘规划。", "https://example.org/bus", "高校学生团队", ["301004-00001"], nil),
+        ]
+        for (submitter, kind, title, description, url, byline, codes, publish) in uses {
+            var datasets: [CatalogEntry] = []
+            for code in codes { if let found = try await entry(code) { datasets.append(found) } }
+            guard !datasets.isEmpty else { continue }
+            let useCase = try await store.showcase.submit(kind: kind, title: title, description: description, url: url, byline: byline, datasets: datasets,
+                                                          submitter: submitter, audit: draft(.showcaseSubmit, submitter), at: now.addingTimeInterval(-7 * day))
+            if let publish, let regulator = users["regulator"] {
+                _ = try await store.showcase.review(useCase.id, publish: publish, note: nil, by: regulator.id, audit: draft(.showcaseReview, regulator),
+                                                    at: now.addingTimeInterval(-6 * day))
+            }
+            made += 1
+        }
+        return made
+    }
+
     /// Loads the requests once (skipped when any share request exists). Returns how many were made.
     @discardableResult
     public static func load(into store: Store, now: Date = Date()) async throws -> Int {
@@ -139,6 +224,7 @@ public enum DemoSharing {
         // The overdue request goes before the regulator now rather than at the next periodic run.
         try await store.sharing.escalateOverdue(at: now)
         made += try await openApplications(store, now: now)
+        made += try await interaction(store, now: now)
         return made
     }
 }

@@ -34,6 +34,8 @@ enum Layout {
                 (.rectificationRead, "/console/rectification", "整改 Orders"),
                 (.sharingView, "/console/sharing", "共享 Sharing"),
                 (.calendarRead, "/console/calendar", "工作日历 Calendar"),
+                (.feedbackView, "/console/feedback", "反馈 Feedback"),
+                (.showcaseReview, "/console/showcase", "成果审核 Showcase"),
                 (.organizationList, "/console/organizations", "单位 Organisations"),
                 (.userList, "/console/users", "用户 Users"),
                 (.apiKeyManage, "/console/api-keys", "访问令牌 API keys"),

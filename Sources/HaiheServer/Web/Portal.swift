@@ -9,6 +9,7 @@ struct Portal: Sendable {
     let store: Store
     let `guard`: Guard
     let openData: OpenDataAPI
+    let interaction: InteractionAPI
 
     /// The page's language: Chinese unless `lang=en`.
     struct Language: Sendable {
@@ -35,7 +36,7 @@ struct Portal: Sendable {
     .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.6rem;padding:0;list-style:none}
     .tiles a{display:block;padding:.8rem;border:1px solid #d0d7de;border-radius:8px;text-decoration:none;background:#f6f8fa}.tiles strong{display:block;font-size:1.5rem;color:#0b4f6c}
     .layout{display:grid;grid-template-columns:15rem 1fr;gap:1.4rem}@media(max-width:760px){.layout{grid-template-columns:1fr}}
-    .facets h3{font-size:.95rem;margin:.8rem 0 .3rem}.facets ul{list-style:none;padding:0;margin:0}.facets li a{text-decoration:none}.facets .on{font-weight:700}
+    .facets h3{font-size:.95rem;margin:.8rem 0 .3rem}.facets ul{list-style:none;padding:0;margin:0}.facets li a{text-underline-offset:2px}.facets .on{font-weight:700}
     .result{border-bottom:1px solid #d0d7de;padding:.7rem 0}.result h3{margin:0 0 .2rem;font-size:1.1rem}.meta{color:#57606a;font-size:.9rem}
     .badge{display:inline-block;border:1px solid #0b4f6c;border-radius:999px;padding:0 .5rem;font-size:.8rem;margin-right:.3rem}
     table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#eef1f4}
@@ -43,6 +44,10 @@ struct Portal: Sendable {
     .figures{display:flex;flex-wrap:wrap;gap:1.5rem}.figures div{min-width:8rem}.figures strong{display:block;font-size:1.6rem;color:#0b4f6c}
     .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}figure.chart{margin:0}figcaption{color:#57606a;font-size:.9rem}
     .pager{display:flex;gap:1rem;margin:1rem 0}.notice{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem .8rem;border-radius:6px}
+    ul.feedback{list-style:none;padding:0}ul.feedback li{border-top:1px solid #d0d7de;padding:.6rem 0}.answer{background:#eef6fb;border-left:3px solid #0b4f6c;padding:.4rem .6rem;margin-top:.4rem}
+    .stars{color:#8a5a00;letter-spacing:.1em}form.card{border:1px solid #d0d7de;border-radius:6px;padding:.8rem;margin:.8rem 0;max-width:40rem}
+    form.card input:not([type=radio]),form.card select,form.card textarea{width:100%;box-sizing:border-box}textarea{font:inherit;padding:.35rem;border:1px solid #57606a;border-radius:4px}
+    fieldset{border:0;padding:0;margin:0 0 .5rem}fieldset label{display:inline;font-weight:400;margin-right:1rem}legend{font-weight:600}
     form.inline-filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-weight:600;font-size:.9rem}
     .sr{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}select,input{font:inherit;padding:.35rem;border:1px solid #57606a;border-radius:4px}footer{color:#57606a;font-size:.85rem;padding:2rem 1rem;text-align:center}
     """
@@ -57,8 +62,8 @@ struct Portal: Sendable {
         <html lang="\(lang.code)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
         <title>\(title) · \(lang.t("天津市公共数据开放平台", "Tianjin Open Data"))</title><style>\(HTML(raw: Self.css))</style></head>
         <body><header><a class="brand" href="\(lang.link("/"))">\(lang.t("海河 · 天津公共数据开放", "Haihe · Tianjin Open Data"))</a>
-        <nav aria-label="\(lang.t("主导航", "Main"))"><a href="\(lang.link("/datasets"))">\(lang.t("数据目录", "Datasets"))</a><a href="/openapi.json">API</a>\
-        <a href="/verify">\(lang.t("凭证核验", "Verify"))</a></nav>
+        <nav aria-label="\(lang.t("主导航", "Main"))"><a href="\(lang.link("/datasets"))">\(lang.t("数据目录", "Datasets"))</a><a href="\(lang.link("/requests"))">\(lang.t("数据需求", "Data requests"))</a>\
+        <a href="\(lang.link("/showcase"))">\(lang.t("应用成果", "Showcase"))</a><a href="/openapi.json">API</a><a href="/verify">\(lang.t("凭证核验", "Verify"))</a></nav>
         <a href="\(switchTo)" lang="\(lang.english ? "zh-CN" : "en")">\(lang.english ? "中文" : "English")</a> \(account)</header>
         <main id="main">\(body)</main>
         <footer>\(lang.t("依据《天津市促进大数据发展应用条例》第二十条至第二十五条开放，免费使用，请注明来源。", "Opened under Art. 20–25 of the Tianjin Regulation on Promoting Big Data Development and Application; free of charge; please cite the source."))</footer>
@@ -87,6 +92,7 @@ struct Portal: Sendable {
                                                         intendedUse: form["intended_use"] ?? "", audit: context.auditDraft(.openDataApply), at: openData.clock.now())
             return redirect(to: "/datasets/\(entry.resourceCode)?applied=1")
         }
+        addInteractionRoutes(to: web)
     }
 
     // MARK: Home
@@ -246,6 +252,7 @@ struct Portal: Sendable {
         let versions: [HTML] = history.map { v in
             "<tr><td>\(v.version)</td><td>\(v.publishedAt.map { CivilDay(instant: $0).description } ?? "")</td><td>\(v.rowsAccepted)</td><td>\(v.status == .published ? lang.t("现行", "current") : lang.t("历史", "earlier"))</td></tr>"
         }
+        sections.append(try await feedbackSection(entry, request: request, context: context, lang))
         sections.append("<h2>\(lang.t("更新历史", "Version history"))</h2><table><thead><tr><th>\(lang.t("版本", "Version"))</th><th>\(lang.t("发布日期", "Published"))</th><th>\(lang.t("行数", "Rows"))</th><th></th></tr></thead><tbody>\(versions)</tbody></table>")
 
         let updated = (entry.dataUpdatedAt ?? entry.publishedAt).map { CivilDay(instant: $0).description } ?? "—"

@@ -2,9 +2,35 @@ import Foundation
 import HaiheCore
 import Synchronization
 
-/// The (table, field) pairs whose reader index exists, so each is created once per process.
+/// The reader indexes that exist, by table, field and direction, so each is created once per process; and the trigram
+/// text indexes, ready or being built in the background.
 final class ReadIndexes: Sendable {
+    enum TextState: Sendable {
+        case building
+        case ready
+        /// Retried after a while: another instance may have been building the same index.
+        case failed(Date)
+    }
     let built = Mutex<Set<String>>([])
+    let text = Mutex<[String: TextState]>([:])
+}
+
+/// Profiles computed or being computed in this process, by version, and how many computations were started (a metric and a test's
+/// witness that concurrent first viewers share one).
+final class ProfileComputations: Sendable {
+    struct State {
+        var running: [String: Task<DatasetProfile, any Error>] = [:]
+        var started = 0
+    }
+    let state = Mutex(State())
+}
+
+/// An index a reader's question needs: on one field, in the direction the question sorts it (filters go up).
+struct ReaderIndex: Hashable, Comparable {
+    var field: String
+    var descending = false
+
+    static func < (a: ReaderIndex, b: ReaderIndex) -> Bool { (a.field, a.descending ? 1 : 0) < (b.field, b.descending ? 1 : 0) }
 }
 
 /// Reading a published version's rows by a `DatasetQuery`: a page with its total, or every matching row in batches.
@@ -28,23 +54,32 @@ extension DatasetStore {
     /// With a cursor the page starts after the row the cursor names (keyset), whatever the sort; without, at `offset`.
     public func page(_ version: DatasetVersion, fields: [FieldDefinition], visible: [String], query: DatasetQuery, countTotal: Bool = true) async throws -> Page {
         let columns = query.select ?? visible
-        try await ensureIndexes(version, fields: Self.indexable(query))
+        try await ensureIndexes(version, Self.indexable(query))
+        let textIndexed = await textIndexes(version, fields: fields, query: query)
         return try await database.read { session in
-            var (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect)
+            var (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect, table: version.tableName, textIndexed: textIndexed)
             let total = countTotal ? try await session.query("SELECT COUNT(*) AS n FROM \(version.tableName)\(condition)", binds).first?.int("n") ?? 0 : 0
             let keys = query.sort.map { ($0.field, $0.descending) } + [("_row", false)]
             if let cursor = query.cursor {
                 let after = try Self.keyset(cursor, keys: keys, fields: fields, binds: &binds)
                 condition = (condition.isEmpty ? " WHERE " : condition + " AND ") + after
             }
-            // NULLs first going up and last going down, the same on both databases, so a cursor means the same everywhere.
-            let order = keys.map { "\"\($0.0)\" \($0.1 ? "DESC NULLS LAST" : "ASC NULLS FIRST")" }.joined(separator: ", ")
+            let order = Self.orderClause(keys)
             let keyColumns = keys.map { "\"\($0.0)\" AS \"_k_\($0.0)\"" }.joined(separator: ", ")
             let rows = try await session.query(
                 "SELECT \(keyColumns), \(Self.columnList(columns)) FROM \(version.tableName)\(condition) ORDER BY \(order) LIMIT \(query.limit) OFFSET \(query.cursor == nil ? query.offset : 0)", binds)
             let next = rows.count == query.limit ? rows.last.map { Self.encodeCursor(Array($0.values.prefix(keys.count)), keys: keys) } : nil
             return Page(columns: columns, rows: rows.map { Array($0.values.dropFirst(keys.count)) }, total: total, next: next)
         }
+    }
+
+    /// NULLs first going up and last going down, the same on both databases, so a cursor means the same everywhere
+    /// (SQLite's own order; PostgreSQL's reader indexes are built in it, see `ensureIndexes`).
+    /// `_row`, the tie-breaker, is never NULL and keeps each database's default, as in the indexes.
+    static func orderClause(_ keys: [(String, Bool)]) -> String {
+        keys.map { key, descending in
+            key == "_row" ? "_row" + (descending ? " DESC" : "") : "\"\(key)\" \(descending ? "DESC NULLS LAST" : "ASC NULLS FIRST")"
+        }.joined(separator: ", ")
     }
 
     /// The sort a cursor belongs to: a cursor is only valid for the sort it was made in.
@@ -117,11 +152,12 @@ extension DatasetStore {
                        _ body: ([[SQLValue]]) async throws -> Void) async throws {
         // Versions published before row-number indexes existed get theirs on first download (a no-op afterwards).
         try await database.transaction { try await $0.execute("CREATE INDEX IF NOT EXISTS \(version.tableName)_row ON \(version.tableName) (_row)") }
-        try await ensureIndexes(version, fields: Self.indexable(query))
+        try await ensureIndexes(version, Self.indexable(query))
+        let textIndexed = await textIndexes(version, fields: fields, query: query)
         var after: Int64 = -1
         while true {
             let batch = try await database.read { session -> [SQLRow] in
-                let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect)
+                let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect, table: version.tableName, textIndexed: textIndexed)
                 let keyset = (condition.isEmpty ? " WHERE " : condition + " AND ") + "_row > $\(binds.count + 1)"
                 return try await session.query(
                     "SELECT _row, \(Self.columnList(columns)) FROM \(version.tableName)\(keyset) ORDER BY _row LIMIT \(batchSize)", binds + [.integer(after)])
@@ -138,38 +174,52 @@ extension DatasetStore {
         guard fields.contains(where: { $0.name == field }) else {
             throw HaiheError.invalid("query.unknown_field", zh: "没有名为“\(field)”的信息项", en: "There is no field named '\(field)'")
         }
-        try await ensureIndexes(version, fields: [field] + Self.indexable(query))
+        try await ensureIndexes(version, [ReaderIndex(field: field)] + Self.indexable(query))
+        let textIndexed = await textIndexes(version, fields: fields, query: query)
         return try await database.read { session in
-            let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect)
+            let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect, table: version.tableName, textIndexed: textIndexed)
             return try await session.query("""
                 SELECT "\(field)" AS v, COUNT(*) AS n FROM \(version.tableName)\(condition) GROUP BY "\(field)" ORDER BY n DESC, v LIMIT \(max(1, min(limit, 10_000)))
                 """, binds).map { ($0["v"], try $0.int("n")) }
         }
     }
 
-    /// Fields a query filters or sorts on in a way an index serves (not `contains`, a scan whatever the index).
-    static func indexable(_ query: DatasetQuery) -> [String] {
-        query.filters.filter { $0.op != .contains && $0.op != .prefix }.map(\.field) + query.sort.map(\.field)
+    /// The indexes a query's filters and sort can use (not `contains`, a scan whatever the index). Only the first sort
+    /// key's index serves the order; later keys only break its ties.
+    static func indexable(_ query: DatasetQuery) -> [ReaderIndex] {
+        query.filters.filter { $0.op != .contains && $0.op != .prefix }.map { ReaderIndex(field: $0.field) }
+            + query.sort.prefix(1).map { ReaderIndex(field: $0.field, descending: $0.descending) }
     }
 
     /// A published version never changes, so an index on a field readers filter or sort on is built once, the first
     /// time a reader needs it, rather than for every field at publication (which would slow every load).
-    func ensureIndexes(_ version: DatasetVersion, fields: [String]) async throws {
+    ///
+    /// Each index is (field in the sort's direction, `_row` ascending), the exact order of `orderClause`, so a sorted
+    /// page — deep ones by keyset too — is read off the index with no sort step. SQLite already keeps NULLs lowest;
+    /// PostgreSQL keeps them highest unless told, and an index in the other NULLs order cannot serve the page.
+    func ensureIndexes(_ version: DatasetVersion, _ indexes: [ReaderIndex]) async throws {
         let table = version.tableName
-        let missing = Set(fields).filter { field in !readIndexes.built.withLock { $0.contains(table + "." + field) } }
-        for field in missing.sorted() {
+        let missing = Set(indexes).filter { index in !readIndexes.built.withLock { $0.contains("\(table).\(index.field).\(index.descending)") } }
+        for index in missing.sorted() {
             // Named by a hash of the field name: PostgreSQL cuts names at 63 bytes, and two long field names must not collide.
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            for byte in index.field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let name = "\(table)_\(index.descending ? "d" : "a")\(String(hash, radix: 36))"
             do {
                 try await database.transaction { session in
-                    try await session.execute("CREATE INDEX IF NOT EXISTS \(table)_f\(String(hash, radix: 36)) ON \(table) (\"\(field)\", _row)")
+                    let order = switch (session.dialect, index.descending) {
+                    case (.sqlite, false): ""
+                    case (.sqlite, true): " DESC"
+                    case (.postgres, false): " ASC NULLS FIRST"
+                    case (.postgres, true): " DESC NULLS LAST"
+                    }
+                    try await session.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(table) (\"\(index.field)\"\(order), _row)")
                 }
             } catch {
                 // An index only speeds reading: a field PostgreSQL cannot index (values past its B-tree entry limit), or an
                 // index another instance is creating at the same moment, leaves the query to run without it.
             }
-            _ = readIndexes.built.withLock { $0.insert(table + "." + field) }
+            _ = readIndexes.built.withLock { $0.insert("\(table).\(index.field).\(index.descending)") }
         }
     }
 
@@ -178,7 +228,10 @@ extension DatasetStore {
     }
 
     /// The WHERE clause of the query's filters, with values bound as the field's type.
-    static func condition(_ query: DatasetQuery, fields: [FieldDefinition], dialect: SQLDialect) -> (String, [SQLValue]) {
+    /// `textIndexed` are the text fields whose trigram index is ready: a `contains` or `q` of three characters or more
+    /// on them first narrows the rows through the index (the exact test still follows, so results never change).
+    static func condition(_ query: DatasetQuery, fields: [FieldDefinition], dialect: SQLDialect, table: String = "",
+                          textIndexed: Set<String> = []) -> (String, [SQLValue]) {
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
         var binds: [SQLValue] = []
         func bind(_ value: String, as type: FieldType?) -> String {
@@ -217,7 +270,9 @@ extension DatasetStore {
             case .oneOf: return "\(column) IN (\(filter.values.map { bind($0, as: type) }.joined(separator: ", ")))"
             case .contains:
                 let needle = textBind(value)
-                return dialect == .postgres ? "strpos(CAST(\(column) AS TEXT), \(needle)) > 0" : "instr(CAST(\(column) AS TEXT), \(needle)) > 0"
+                let exact = dialect == .postgres ? "strpos(CAST(\(column) AS TEXT), \(needle)) > 0" : "instr(CAST(\(column) AS TEXT), \(needle)) > 0"
+                guard textIndexed.contains(filter.field), value.count >= 3 else { return exact }
+                return "\(textNarrowing([filter.field], value, dialect: dialect, table: table, bind: { binds.append(.text($0)); return "$\(binds.count)" })) AND \(exact)"
             case .prefix:
                 let start = textBind(value)
                 let length = textBind(value)
@@ -229,6 +284,10 @@ extension DatasetStore {
             let texts = fields.filter { $0.type == .text }.map { "\"\($0.name)\"" }
             let needle = textBind(search)
             let function = dialect == .postgres ? "strpos" : "instr"
+            let textNames = fields.filter { $0.type == .text }.map(\.name)
+            if !textNames.isEmpty, search.count >= 3, textNames.allSatisfy(textIndexed.contains) {
+                all.append(textNarrowing(textNames, search, dialect: dialect, table: table, bind: { binds.append(.text($0)); return "$\(binds.count)" }))
+            }
             all.append(texts.isEmpty ? "1 = 0" : "(" + texts.map { "\(function)(\($0), \(needle)) > 0" }.joined(separator: " OR ") + ")")
         }
         return (all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND "), binds)
@@ -237,11 +296,164 @@ extension DatasetStore {
 
 /// Profiles (Art. 25) are computed once per version and kept: a published version never changes.
 extension DatasetStore {
+    // MARK: Trigram text indexes
+
+    /// The name of a field's text index: SQLite, an FTS5 table of trigrams; PostgreSQL, a pg_trgm GIN index.
+    static func textIndexName(_ table: String, field: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "\(table)_t\(String(hash, radix: 36))"
+    }
+
+    /// The condition that narrows rows to those whose `fields` (any of them) may contain `needle`, read off the text
+    /// indexes; the exact test is added by the caller.
+    static func textNarrowing(_ fields: [String], _ needle: String, dialect: SQLDialect, table: String, bind: (String) -> String) -> String {
+        switch dialect {
+        case .sqlite:
+            // An FTS5 phrase of the needle's trigrams, in double quotes (a quote inside is doubled).
+            let phrase = bind("\"" + needle.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            let lookups = fields.map { field in
+                let index = textIndexName(table, field: field)
+                return "SELECT rowid FROM \(index) WHERE \(index) MATCH \(phrase)"
+            }
+            return "_row IN (" + lookups.joined(separator: " UNION ") + ")"
+        case .postgres:
+            // LIKE with the wildcards of the needle escaped: the form pg_trgm's GIN index answers.
+            let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            let pattern = bind("%" + escaped + "%")
+            return "(" + fields.map { "\"\($0)\" LIKE \(pattern)" }.joined(separator: " OR ") + ")"
+        }
+    }
+
+    /// The text fields a query searches (`contains` of three characters or more, or `q` over every text field) whose
+    /// trigram index is ready. A missing index is built in the background — a search of a million rows then reads
+    /// the index instead of every row — while this and other queries meanwhile scan as before.
+    func textIndexes(_ version: DatasetVersion, fields: [FieldDefinition], query: DatasetQuery) async -> Set<String> {
+        let textFields = Set(fields.filter { $0.type == .text }.map(\.name))
+        var wanted = Set(query.filters.filter { $0.op == .contains && ($0.values.first?.count ?? 0) >= 3 }.map(\.field)).intersection(textFields)
+        if let search = query.search, search.count >= 3 { wanted.formUnion(textFields) }
+        guard !wanted.isEmpty else { return [] }
+        var ready: Set<String> = []
+        for field in wanted.sorted() {
+            let key = "\(version.tableName).\(field)"
+            let start: Bool = readIndexes.text.withLock { states in
+                switch states[key] {
+                case .ready?: ready.insert(field); return false
+                case .building?: return false
+                case .failed(let at)? where Date().timeIntervalSince(at) < 30: return false
+                default: states[key] = .building; return true
+                }
+            }
+            guard start else { continue }
+            // Built by an earlier process (or another instance): ready at once.
+            if (try? await textIndexExists(version.tableName, field: field)) == true {
+                readIndexes.text.withLock { $0[key] = .ready }
+                ready.insert(field)
+                continue
+            }
+            let store = self
+            Task.detached(priority: .background) {
+                // Another instance on the same database may finish the same index first: then this build fails, and
+                // the index is there all the same.
+                try? await store.buildTextIndex(version.tableName, field: field)
+                let present = (try? await store.textIndexExists(version.tableName, field: field)) == true
+                store.readIndexes.text.withLock { $0[key] = present ? .ready : .failed(Date()) }
+            }
+        }
+        return ready
+    }
+
+    /// Whether the field's finished text index exists (an unfinished SQLite build has another name; a PostgreSQL
+    /// build is one statement, there or not).
+    func textIndexExists(_ table: String, field: String) async throws -> Bool {
+        let name = Self.textIndexName(table, field: field)
+        return try await database.read { session in
+            switch session.dialect {
+            case .sqlite: try await session.first("SELECT name FROM sqlite_master WHERE name = $1", name) != nil
+            case .postgres: try await session.first("SELECT COUNT(*) AS n FROM pg_class WHERE relname = $1 AND relkind = 'i'", name)?.int("n") == 1
+            }
+        }
+    }
+
+    /// Builds a field's trigram index. SQLite: a contentless FTS5 table filled in batches of 20,000 rows, each its own
+    /// short transaction (the single writer is never held for long), then renamed to its final name — so a build cut
+    /// short is never taken for a finished one. PostgreSQL: the pg_trgm extension and a GIN index in one statement.
+    func buildTextIndex(_ table: String, field: String) async throws {
+        let name = Self.textIndexName(table, field: field)
+        switch database.dialect {
+        case .sqlite:
+            // A name of its own per build, so two instances building at once never write into each other's table.
+            let building = name + "_b" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            try await database.transaction { session in
+                try await session.execute("CREATE VIRTUAL TABLE \(building) USING fts5(v, content='', tokenize='trigram case_sensitive 1')")
+            }
+            do {
+                let last = try await database.read { try await $0.first("SELECT MAX(_row) AS m FROM \(table)")?.optionalInt("m") } ?? 0
+                var from = 0
+                while from < last {
+                    let to = from + 20_000
+                    try await database.transaction { session in
+                        try await session.execute("""
+                            INSERT INTO \(building) (rowid, v) SELECT _row, "\(field)" FROM \(table) WHERE _row > $1 AND _row <= $2 AND "\(field)" IS NOT NULL
+                            """, from, to)
+                    }
+                    from = to
+                }
+                try await database.transaction { try await $0.execute("ALTER TABLE \(building) RENAME TO \(name)") }
+            } catch {
+                _ = try? await database.transaction { try await $0.execute("DROP TABLE IF EXISTS \(building)") }
+                throw error
+            }
+        case .postgres:
+            try await database.transaction { session in
+                // Two builds creating the extension at once would collide on its catalog row; one at a time.
+                if let lock = session.dialect.advisoryLock(key: 0x7467_726d) { try await session.execute(lock) }
+                try await session.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                try await session.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(table) USING gin (\"\(field)\" gin_trgm_ops)")
+            }
+        }
+    }
+
+    /// Waits until the text indexes a query would use are built (tests and tools that want the indexed path now).
+    public func awaitTextIndexes(_ version: DatasetVersion, fields: [FieldDefinition], query: DatasetQuery, seconds: Double = 60) async throws -> Set<String> {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let ready = await textIndexes(version, fields: fields, query: query)
+            let states = readIndexes.text.withLock { $0 }
+            let pending = states.contains { key, state in
+                if case .building = state { return key.hasPrefix(version.tableName + ".") }
+                return false
+            }
+            if !pending || Date() > deadline { return ready }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     public func profile(_ version: DatasetVersion, fields: [FieldDefinition]) async throws -> DatasetProfile {
         if let stored = try await database.read({ try await $0.first("SELECT profile FROM dataset_profiles WHERE version_id = $1", version.id) }),
            let profile = try? JSONDecoder().decode(DatasetProfile.self, from: Data(try stored.string("profile").utf8)) {
             return profile
         }
+        // Several first viewers of a new version wait for one computation rather than each scanning the table.
+        // A finished computation stays (a profile is small; the map is emptied past 1,000 versions), so a viewer who
+        // missed the stored row by a moment joins it rather than starting another.
+        let computation = profiles.state.withLock { state in
+            if let running = state.running[version.id] { return running }
+            if state.running.count > 1_000 { state.running.removeAll() }
+            state.started += 1
+            let task = Task { try await computeAndStoreProfile(version, fields: fields) }
+            state.running[version.id] = task
+            return task
+        }
+        do {
+            return try await computation.value
+        } catch {
+            _ = profiles.state.withLock { $0.running.removeValue(forKey: version.id) }
+            throw error
+        }
+    }
+
+    func computeAndStoreProfile(_ version: DatasetVersion, fields: [FieldDefinition]) async throws -> DatasetProfile {
         let profile = try await computeProfile(version, fields: fields)
         let text = String(decoding: try JSONEncoder().encode(profile), as: UTF8.self)
         try await database.transaction { session in

@@ -134,6 +134,8 @@ public struct DatasetStore: Sendable {
     let catalog: CatalogStore
     /// Field indexes built for readers so far, by this process (see `ensureIndexes`).
     let readIndexes = ReadIndexes()
+    /// Profiles being computed (see `profile`).
+    let profiles = ProfileComputations()
 
     /// Rows per INSERT statement (32 measured fastest on SQLite among 8 to 500) and rows per transaction while loading.
     static let rowsPerStatement = 32
@@ -485,7 +487,18 @@ public struct DatasetStore: Sendable {
     /// Drops tables no version needs any more. Best effort: the versions already say their rows are gone, and a table
     /// left behind by a failure here is only disk space.
     func dropTables(_ tables: [String]) async {
-        for table in tables { _ = try? await database.transaction { try await $0.execute("DROP TABLE IF EXISTS \(table)") } }
+        for table in tables {
+            _ = try? await database.transaction { session in
+                // SQLite's trigram indexes are tables of their own (FTS5); PostgreSQL's go with the table.
+                if session.dialect == .sqlite {
+                    let prefix = table + "_t"
+                    for row in try await session.query("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length($1)) = $1 AND sql LIKE 'CREATE VIRTUAL TABLE%'", prefix) {
+                        try await session.execute("DROP TABLE IF EXISTS \(try row.string("name"))")
+                    }
+                }
+                try await session.execute("DROP TABLE IF EXISTS \(table)")
+            }
+        }
     }
 
     /// Drops the tables of loads whose lease ran out (their process died) and marks them abandoned.

@@ -302,7 +302,7 @@ public enum Migrations {
                 "ALTER TABLE data_sources ADD COLUMN sealed_connection TEXT",
             ]
         },
-            Migration(version: 9, name: "working-day calendar and data sharing") { _ in
+        Migration(version: 9, name: "working-day calendar and data sharing") { _ in
             [
                 "CREATE TABLE calendar_years (year BIGINT PRIMARY KEY, source TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT)",
                 """
@@ -397,7 +397,7 @@ public enum Migrations {
                 "CREATE INDEX share_deliveries_hash ON share_deliveries(content_sha256)",
             ] + CalendarStore.shippedScheduleStatements()
         },
-            Migration(version: 10, name: "open data: dataset profiles, conditional open applications") { _ in
+        Migration(version: 10, name: "open data: dataset profiles, conditional open applications") { _ in
             [
                 // Computed once per published version (it never changes): counts, ranges, top values, histograms.
                 "CREATE TABLE dataset_profiles (version_id TEXT PRIMARY KEY, profile TEXT NOT NULL, computed_at TEXT NOT NULL)",
@@ -425,6 +425,58 @@ public enum Migrations {
                 """,
                 "CREATE INDEX open_applications_applicant ON open_applications(applicant_user_id, entry_id)",
                 "CREATE INDEX open_applications_provider ON open_applications(provider_id, status, deadline)",
+            ]
+        },
+        Migration(version: 11, name: "interaction: data requests, error reports, comments and ratings; the use showcase") { _ in
+            [
+                """
+                CREATE TABLE open_feedback (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    entry_id TEXT,
+                    resource_code TEXT,
+                    entry_title TEXT,
+                    provider_id TEXT,
+                    author_user_id TEXT NOT NULL,
+                    author_name TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    field TEXT,
+                    rating INTEGER,
+                    status TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    resolution TEXT,
+                    answer TEXT,
+                    answered_by TEXT,
+                    answered_at TEXT
+                )
+                """,
+                "CREATE INDEX open_feedback_entry ON open_feedback(entry_id, created_at)",
+                "CREATE INDEX open_feedback_provider ON open_feedback(provider_id, status, deadline)",
+                "CREATE INDEX open_feedback_author ON open_feedback(author_user_id, created_at)",
+                // One rating per person and dataset: a second rated comment is refused, so an average cannot be stuffed.
+                "CREATE UNIQUE INDEX open_feedback_one_rating ON open_feedback(entry_id, author_user_id) WHERE rating IS NOT NULL",
+                """
+                CREATE TABLE use_cases (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    submitter_user_id TEXT NOT NULL,
+                    submitter_name TEXT NOT NULL,
+                    byline TEXT,
+                    status TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    review_note TEXT,
+                    reviewed_by TEXT,
+                    reviewed_at TEXT
+                )
+                """,
+                "CREATE INDEX use_cases_status ON use_cases(status, created_at)",
+                "CREATE TABLE use_case_datasets (use_case_id TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (use_case_id, entry_id))",
+                "CREATE INDEX use_case_datasets_entry ON use_case_datasets(entry_id)",
             ]
         },
     ]

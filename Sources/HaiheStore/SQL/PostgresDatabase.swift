@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HaiheCore
 import Logging
 import NIOCore
@@ -12,6 +13,8 @@ public final class PostgresDatabase: SQLDatabase {
     private let runner: Task<Void, Never>
     private let logger: Logger
     private let maximumConnections: Int
+    private let committed = Atomic<Int>(0)
+    public var commits: Int { committed.load(ordering: .acquiring) }
 
     /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=disable|prefer|require`).
     public init(url: String, maximumConnections: Int = 20, logger: Logger = Logger(label: "haihe.postgres")) throws {
@@ -104,6 +107,7 @@ public final class PostgresDatabase: SQLDatabase {
             do {
                 let result = try await body(session)
                 try await session.execute("COMMIT", [])
+                committed.add(1, ordering: .releasing)
                 return result
             } catch {
                 try? await session.execute("ROLLBACK", [])

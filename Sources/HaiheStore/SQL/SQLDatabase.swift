@@ -57,6 +57,9 @@ public protocol SQLDatabase: Sendable {
     func transaction<R: Sendable>(_ body: (any SQLSession) async throws -> R) async throws -> R
     /// Answers when the database answers a trivial query; throws otherwise.
     func ping() async throws
+    /// How many transactions this process has committed on this database. Whatever was read before the count moved
+    /// may be out of date; caches of what was read compare it (another instance's writes do not move it).
+    var commits: Int { get }
     func statistics() async -> PoolStatistics
     func close() async
 }

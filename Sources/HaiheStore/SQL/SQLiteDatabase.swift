@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 import HaiheCore
 
 /// The embedded backend: one SQLite file in WAL mode, one writer connection and a few readers.
@@ -11,6 +12,8 @@ public final class SQLiteDatabase: SQLDatabase {
     public let path: String
     private let writer: ConnectionPool<SQLiteConnection>
     private let readers: ConnectionPool<SQLiteConnection>
+    private let committed = Atomic<Int>(0)
+    public var commits: Int { committed.load(ordering: .acquiring) }
 
     public init(path: String, readers readerCount: Int = 4) throws {
         self.path = path
@@ -36,6 +39,7 @@ public final class SQLiteDatabase: SQLDatabase {
             do {
                 let result = try await body(connection)
                 try connection.run("COMMIT")
+                committed.add(1, ordering: .releasing)
                 return result
             } catch {
                 try? connection.run("ROLLBACK")

@@ -4,13 +4,16 @@ import HaiheStore
 import Synchronization
 
 /// What the public data API keeps in memory. A published version never changes, so an answer computed for it stays
-/// right until another version is published: answers are kept by version (bounded in bytes, oldest dropped first), and
-/// which version is in force for an unconditionally open dataset is re-read at most every half second, so a new
-/// publication (on this instance or another) is served within half a second.
+/// right until another version is published: answers are kept by version (bounded in bytes, oldest dropped first).
+/// Which version is in force for an unconditionally open dataset (and whether it is still open at all) is re-read
+/// after any write this instance commits, and at least every half second, so a change made through this instance is
+/// seen by the next request and one made through another instance on the same database within half a second.
 final class OpenDataCache: Sendable {
     struct Resolved: Sendable {
         var readable: OpenDataAPI.Readable
         var checkedAt: Date
+        /// The database's commit count when the reading began.
+        var commits: Int
     }
 
     struct Answer: Sendable {
@@ -33,18 +36,21 @@ final class OpenDataCache: Sendable {
         self.budget = budget
     }
 
-    /// The readable dataset for a reference, if it was resolved less than half a second ago.
-    func resolved(_ reference: String, at now: Date) -> OpenDataAPI.Readable? {
+    /// The readable dataset for a reference, if it was resolved less than half a second ago and nothing was committed
+    /// on this instance since the resolving began.
+    func resolved(_ reference: String, at now: Date, commits: Int) -> OpenDataAPI.Readable? {
         state.withLock { state in
-            guard let entry = state.resolved[reference], now.timeIntervalSince(entry.checkedAt) < Self.revalidateAfter else { return nil }
+            guard let entry = state.resolved[reference], entry.commits == commits,
+                  now.timeIntervalSince(entry.checkedAt) < Self.revalidateAfter else { return nil }
             return entry.readable
         }
     }
 
-    func remember(_ reference: String, _ readable: OpenDataAPI.Readable, at now: Date) {
+    /// `commits` is the count read before resolving: a write committed while resolving makes the entry stale at once.
+    func remember(_ reference: String, _ readable: OpenDataAPI.Readable, at now: Date, commits: Int) {
         state.withLock { state in
             if state.resolved.count > 10_000 { state.resolved.removeAll() }
-            state.resolved[reference] = Resolved(readable: readable, checkedAt: now)
+            state.resolved[reference] = Resolved(readable: readable, checkedAt: now, commits: commits)
         }
     }
 
