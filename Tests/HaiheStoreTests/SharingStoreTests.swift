@@ -280,4 +280,24 @@ struct SharingStoreTests {
             #expect(try await store.datasets.textIndexExists(version.tableName, field: "name") == false)
         }
     }
+
+    @Test("facet counts over a whole version are computed once and read back the same; filtered ones are computed each time")
+    func storedFacets() async throws {
+        try await TestDatabase.withStore { store, _ in
+            let entry = try await TestData.publishedEnterpriseEntry(store)
+            let (version, _) = try await store.datasets.load(entry.entryID, from: .bytes(Array(TestData.enterpriseCSV(1...1500).utf8), format: .csv), audit: .test)
+            let whole = try await store.datasets.facet(version, fields: entry.fields, field: "capital", query: DatasetQuery())
+            #expect(whole.count == 1000 && whole.allSatisfy { $0.count >= 1 } && whole.map(\.count).reduce(0, +) == 1500)
+            let stored = try await store.database.read { try await $0.query("SELECT counts FROM dataset_facets WHERE version_id = $1", version.id) }
+            #expect(stored.count == 1)
+            let again = try await store.datasets.facet(version, fields: entry.fields, field: "capital", query: DatasetQuery())
+            #expect(again.map(\.value) == whole.map(\.value) && again.map(\.count) == whole.map(\.count))
+            let status = try await store.datasets.facet(version, fields: entry.fields, field: "status", query: DatasetQuery())
+            #expect(status.first?.value == .text("存续") && status.first?.count == 1500)
+            let filtered = try await store.datasets.facet(version, fields: entry.fields, field: "status",
+                                                          query: try DatasetQuery(parameters: [("capital__lt", "10")], fields: entry.fields))
+            #expect(filtered.first?.count == 19, "n % 1000 below 10: 1…9 and 1000…1009")
+            #expect(try await store.database.read { try await $0.query("SELECT counts FROM dataset_facets WHERE version_id = $1", version.id) }.count == 2)
+        }
+    }
 }

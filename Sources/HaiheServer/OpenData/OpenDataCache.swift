@@ -24,6 +24,9 @@ final class OpenDataCache: Sendable {
     struct State {
         var resolved: [String: Resolved] = [:]
         var answers: [String: Answer] = [:]
+        /// The question exactly as a client wrote it (path, version and raw query string) → its canonical key, so a
+        /// repeated request is answered without parsing it again.
+        var spellings: [String: String] = [:]
         var order: [String] = []
         var bytes = 0
     }
@@ -56,6 +59,20 @@ final class OpenDataCache: Sendable {
 
     func answer(_ key: String) -> Answer? {
         state.withLock { $0.answers[key] }
+    }
+
+    /// The answer for a question spelled exactly as before.
+    func answer(spelled spelling: String) -> Answer? {
+        state.withLock { state in state.spellings[spelling].flatMap { state.answers[$0] } }
+    }
+
+    /// Remembers how a client spelled the question whose canonical key is `key`.
+    func remember(spelling: String, for key: String) {
+        guard budget > 0 else { return }
+        state.withLock { state in
+            if state.spellings.count > 100_000 { state.spellings.removeAll() }
+            state.spellings[spelling] = key
+        }
     }
 
     func store(_ key: String, _ answer: Answer) {

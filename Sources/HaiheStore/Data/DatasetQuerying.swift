@@ -174,14 +174,58 @@ extension DatasetStore {
         guard fields.contains(where: { $0.name == field }) else {
             throw HaiheError.invalid("query.unknown_field", zh: "没有名为“\(field)”的信息项", en: "There is no field named '\(field)'")
         }
+        // Over the whole version (no filter, no search) the counts never change: computed once and stored.
+        let whole = query.filters.isEmpty && (query.search ?? "").isEmpty
+        let limit = max(1, min(limit, 10_000))
+        if whole, let stored = try await database.read({
+            try await $0.first("SELECT counts FROM dataset_facets WHERE version_id = $1 AND field = $2 AND value_limit = $3", version.id, field, limit)
+        }), let counts = Self.decodeFacet(try stored.string("counts")) {
+            return counts
+        }
         try await ensureIndexes(version, [ReaderIndex(field: field)] + Self.indexable(query))
         let textIndexed = await textIndexes(version, fields: fields, query: query)
-        return try await database.read { session in
+        let counts = try await database.read { session in
             let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect, table: version.tableName, textIndexed: textIndexed)
             return try await session.query("""
-                SELECT "\(field)" AS v, COUNT(*) AS n FROM \(version.tableName)\(condition) GROUP BY "\(field)" ORDER BY n DESC, v LIMIT \(max(1, min(limit, 10_000)))
+                SELECT "\(field)" AS v, COUNT(*) AS n FROM \(version.tableName)\(condition) GROUP BY "\(field)" ORDER BY n DESC, v LIMIT \(limit)
                 """, binds).map { ($0["v"], try $0.int("n")) }
         }
+        if whole {
+            try await database.transaction { session in
+                try await session.execute("""
+                    INSERT INTO dataset_facets (version_id, field, value_limit, counts) VALUES ($1, $2, $3, $4) ON CONFLICT (version_id, field, value_limit) DO NOTHING
+                    """, version.id, field, limit, Self.encodeFacet(counts))
+            }
+        }
+        return counts
+    }
+
+    /// Stored facet counts: `[[kind, value, count]]`, the kind keeping integers, reals, text and NULL apart.
+    static func encodeFacet(_ counts: [(value: SQLValue, count: Int)]) -> String {
+        let items: [[Any]] = counts.map { value, count in
+            switch value {
+            case .integer(let i): ["i", String(i), count]
+            case .real(let d): ["r", String(d), count]
+            case .text(let t): ["t", t, count]
+            case .null, .blob: ["n", "", count]
+            }
+        }
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: items)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decodeFacet(_ text: String) -> [(value: SQLValue, count: Int)]? {
+        guard let items = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[Any]] else { return nil }
+        var counts: [(value: SQLValue, count: Int)] = []
+        for item in items {
+            guard item.count == 3, let kind = item[0] as? String, let value = item[1] as? String, let count = item[2] as? Int else { return nil }
+            switch kind {
+            case "i": guard let i = Int64(value) else { return nil }; counts.append((.integer(i), count))
+            case "r": guard let d = Double(value) else { return nil }; counts.append((.real(d), count))
+            case "t": counts.append((.text(value), count))
+            default: counts.append((.null, count))
+            }
+        }
+        return counts
     }
 
     /// The indexes a query's filters and sort can use (not `contains`, a scan whatever the index). Only the first sort

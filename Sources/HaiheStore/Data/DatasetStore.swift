@@ -254,6 +254,8 @@ public struct DatasetStore: Sendable {
                 try await publish(versionID, entryID: entry.entryID, report: report, audit: audit)
             }
             guard let version = try await version(versionID) else { throw HaiheError.notFound("dataset_version", zh: "数据版本", id: versionID) }
+            // Readers ask for one row by its unique key most of all: that index is built now rather than by the first of them.
+            if version.status == .published { try? await ensureIndexes(version, fields.filter(\.uniqueKey).map { ReaderIndex(field: $0.name) }) }
             return (version, report, false)
         } catch {
             // The batch failed as a whole (bad file, bad header), or its last step did: nothing of it became visible,

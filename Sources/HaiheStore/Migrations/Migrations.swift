@@ -427,7 +427,7 @@ public enum Migrations {
                 "CREATE INDEX open_applications_provider ON open_applications(provider_id, status, deadline)",
             ]
         },
-        Migration(version: 11, name: "interaction: data requests, error reports, comments and ratings; the use showcase") { _ in
+        Migration(version: 11, name: "interaction: data requests, error reports, comments and ratings; the use showcase; stored facet counts") { _ in
             [
                 """
                 CREATE TABLE open_feedback (
@@ -477,6 +477,8 @@ public enum Migrations {
                 "CREATE INDEX use_cases_status ON use_cases(status, created_at)",
                 "CREATE TABLE use_case_datasets (use_case_id TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (use_case_id, entry_id))",
                 "CREATE INDEX use_case_datasets_entry ON use_case_datasets(entry_id)",
+                // Facet counts over a whole published version (it never changes), computed once like its profile.
+                "CREATE TABLE dataset_facets (version_id TEXT NOT NULL, field TEXT NOT NULL, value_limit INTEGER NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (version_id, field, value_limit))",
             ]
         },
     ]
