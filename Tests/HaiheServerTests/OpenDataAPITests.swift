@@ -330,11 +330,19 @@ struct InteractionTests {
             try await client.execute(uri: "/datasets/201005-00001", method: .get, headers: citizen) { response in
                 let page = String(buffer: response.body)
                 #expect(page.contains("4.0 / 5") && page.contains("已于新版本更正") && page.contains("action=\"/datasets/201005-00001/feedback\""))
+                #expect(page.contains("<option value=\"5\">★★★★★</option>") && page.contains("<option value=\"district\">"), "the form's choices are markup, not text")
+                #expect(!page.contains("HTML(text:") && !page.contains("&lt;li&gt;") && page.contains("<ul class=\"feedback\"><li>"), "the list is markup, not text")
             }
             try await client.execute(uri: "/requests", method: .get) { #expect(String(buffer: $0.body).contains("充电桩位置")) }
             try await client.execute(uri: "/console/feedback", method: .get, headers: registry) { response in
                 #expect(response.status == .ok && String(buffer: response.body).contains("所属区有误"))
             }
+            // The console's answer form does what the API does.
+            var formHeaders = registry
+            formHeaders[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(uri: "/console/feedback/\(comment)/answer", method: .post, headers: formHeaders,
+                                     body: form(["resolution": "replied", "answer": "谢谢评价"])) { #expect($0.status == .seeOther) }
+            #expect(try await store.feedback.feedback(id: comment)?.answer == "谢谢评价")
         }
     }
 

@@ -56,13 +56,13 @@ extension Portal {
         let form: HTML
         if let identity = context.identity {
             let fieldOptions: [HTML] = entry.fields.map { "<option value=\"\($0.name)\">\($0.labelZH) (\($0.name))</option>" }
+            let ratingOptions: [HTML] = (1...5).reversed().map { "<option value=\"\($0)\">\(String(repeating: "★", count: $0))</option>" }
             form = """
             <form method="post" action="/datasets/\(entry.resourceCode)/feedback" class="card">\(Layout.csrfField(identity))
             <fieldset><legend>\(lang.t("评价或纠错", "Rate, comment or report an error"))</legend>
             <label><input type="radio" name="kind" value="comment" checked> \(lang.t("评论", "Comment"))</label>
             <label><input type="radio" name="kind" value="error_report"> \(lang.t("纠错", "Report an error"))</label></fieldset>
-            <label for="fb-rating">\(lang.t("评分（评论可选）", "Rating (comments, optional)"))</label><select id="fb-rating" name="rating"><option value="">—</option>\
-            \((1...5).reversed().map { "<option value=\"\($0)\">\(String(repeating: "★", count: $0))</option>" }.joined())</select>
+            <label for="fb-rating">\(lang.t("评分（评论可选）", "Rating (comments, optional)"))</label><select id="fb-rating" name="rating"><option value="">—</option>\(ratingOptions)</select>
             <label for="fb-field">\(lang.t("有误的数据项（纠错可选）", "Field in error (optional)"))</label><select id="fb-field" name="field"><option value="">—</option>\(fieldOptions)</select>
             <label for="fb-body">\(lang.t("内容", "Text"))</label><textarea id="fb-body" name="body" rows="3" maxlength="4000" required></textarea>
             <p><button type="submit">\(lang.t("提交", "Send"))</button></p></form>
@@ -75,7 +75,7 @@ extension Portal {
         let useItems: [HTML] = uses.map { useCaseItem($0, lang) }
         return """
         <h2 id="feedback">\(lang.t("评价与反馈", "Ratings and feedback"))</h2>\(sent)\(stars)\(form)
-        \(list.isEmpty ? "" : "<ul class=\"feedback\">\(list)</ul>")\(total > list.count ? HTML(raw: "<p><a href=\"/api/v1/datasets/\(entry.resourceCode)/feedback?limit=500\">\(lang.t("全部 \(total) 条", "All \(total)"))</a></p>") : "")
+        \(list.isEmpty ? HTML(raw: "") : "<ul class=\"feedback\">\(list)</ul>")\(total > list.count ? HTML(raw: "<p><a href=\"/api/v1/datasets/\(entry.resourceCode)/feedback?limit=500\">\(lang.t("全部 \(total) 条", "All \(total)"))</a></p>") : "")
         <h2>\(lang.t("应用成果", "Uses of this data"))</h2>\(useItems.isEmpty ? HTML(raw: "<p>\(lang.t("尚无展示的应用。", "No uses shown yet.")) <a href=\"\(lang.link("/showcase", [("dataset", entry.resourceCode)]))#submit\">\(lang.t("提交您的成果", "Submit yours"))</a></p>") : "<ul class=\"feedback\">\(useItems)</ul>")
         """
     }
