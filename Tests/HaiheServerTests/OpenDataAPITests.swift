@@ -141,7 +141,8 @@ struct OpenDataAPITests {
             #expect(hidden.openType == .notOpen)
             for uri in ["/api/v1/datasets/\(hidden.entryID)", "/api/v1/datasets/201005-00005/rows", "/api/v1/datasets/201005-00005/download.csv",
                         "/api/v1/datasets/201005-00005/datapackage.json", "/api/v1/datasets/201005-00005/profile",
-                        "/api/3/action/package_show?id=201005-00005", "/api/3/action/datastore_search?resource_id=\(hidden.entryID)-csv"] {
+                        "/api/3/action/package_show?id=201005-00005", "/api/3/action/datastore_search?resource_id=\(hidden.entryID)-csv",
+                        "/api/v1/datasets/201005-00005/feedback", "/api/v1/showcase?dataset=201005-00005", "/datasets/201005-00005"] {
                 try await client.execute(uri: uri, method: .get) { #expect($0.status == .notFound, "\(uri)") }
             }
             for uri in ["/api/v1/datasets?limit=100", "/api/v1/datasets?q=%E7%89%B9%E7%A7%8D%E8%AE%BE%E5%A4%87", "/api/3/action/package_list",
@@ -320,7 +321,28 @@ struct InteractionTests {
             }
             try await client.execute(uri: "/api/v1/data-requests", method: .get) { response in
                 let item = (decodeObject(response)["items"] as? [[String: Any]])?.first
-                #expect(item?["resolution"] as? String == "will_open" && item?["answered_by_organization"] as? String == "市互联网信息主管部门（监管）")
+                #expect(item?["resolution"] as? String == "will_open" && item?["answered_by_organization"] as? String == "天津市互联网信息办公室")
+            }
+            // A request may name the department that holds the data: it lands in that department's inbox.
+            let transportID = try #require(try await store.organizations.list().first { $0.nameZH.contains("交通运输") }?.id)
+            try await client.execute(uri: "/api/v1/data-requests", method: .post, headers: citizen,
+                                     body: json(["title": "公交实时位置", "body": "到站提醒", "provider_id": transportID])) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/feedback?kind=data_request", method: .get, headers: transport) { response in
+                let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.map { $0["title"] as? String } == ["公交实时位置"])
+            }
+            // A rating alone is a comment; the author's view does not name the officer who answered.
+            let company = try await bearer(client, "power.contributor", credentials.password("power.contributor"))
+            try await client.execute(uri: base, method: .post, headers: company, body: json(["rating": 2])) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/me/feedback", method: .get, headers: citizen) { response in
+                let items = decodeObject(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.contains { $0["answer"] != nil } && items.allSatisfy { $0["answered_by"] == nil })
+            }
+            // Oversight sees every inbox item in the console.
+            let auditor = try await bearer(client, "auditor", credentials.password("auditor"))
+            try await client.execute(uri: "/console/feedback", method: .get, headers: auditor) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("Feedback inbox") && page.contains("所属区有误") && page.contains("公交实时位置"))
             }
             // Every step is on the audit trail.
             let audited = try await store.audit.search(AuditFilter(action: "feedback.answer", outcome: .success)).total
@@ -329,7 +351,7 @@ struct InteractionTests {
             // The portal shows the rating, the answer and the forms; the requests page lists the request.
             try await client.execute(uri: "/datasets/201005-00001", method: .get, headers: citizen) { response in
                 let page = String(buffer: response.body)
-                #expect(page.contains("4.0 / 5") && page.contains("已于新版本更正") && page.contains("action=\"/datasets/201005-00001/feedback\""))
+                #expect(page.contains("3.0 / 5") && page.contains("已于新版本更正") && page.contains("action=\"/datasets/201005-00001/feedback\""))
                 #expect(page.contains("<option value=\"5\">★★★★★</option>") && page.contains("<option value=\"district\">"), "the form's choices are markup, not text")
                 #expect(!page.contains("HTML(text:") && !page.contains("&lt;li&gt;") && page.contains("<ul class=\"feedback\"><li>"), "the list is markup, not text")
             }

@@ -89,6 +89,8 @@ public struct Feedback: Sendable, Codable, Equatable {
     public var resolution: Resolution?
     public var answer: String?
     public var answeredBy: String?
+    /// The organisation that answered: the department concerned, or the regulator answering in its place.
+    public var answeredByOrganization: String?
     public var answeredAt: Date?
 
     public init(id: String = Identifier.make(), kind: Kind, entryID: String?, resourceCode: String?, entryTitle: String?, providerID: String?,
@@ -126,7 +128,8 @@ public struct Feedback: Sendable, Codable, Equatable {
         if kind == .dataRequest, title.isEmpty {
             throw HaiheError.invalid("feedback.title", zh: "请写明需要什么数据（标题）", en: "Say what data you need (title)")
         }
-        if body.isEmpty {
+        // A rating alone is a complete comment; anything else needs its text.
+        if body.isEmpty, !(kind == .comment && rating != nil) {
             throw HaiheError.invalid("feedback.body", zh: kind == .errorReport ? "请说明错误之处" : "请填写内容", en: kind == .errorReport ? "Describe the error" : "Write something first")
         }
         guard title.count <= 200, body.count <= 4000 else {
@@ -217,7 +220,8 @@ public struct UseCase: Sendable, Codable, Equatable {
             throw HaiheError.invalid("showcase.incomplete", zh: "成果信息不齐全，缺少：\(missing.map(\.0).joined(separator: "、"))",
                                      en: "The submission is incomplete; missing: \(missing.map(\.1).joined(separator: ", "))")
         }
-        guard title.count <= 200, description.count <= 4000, datasets <= 20 else {
+        guard title.trimmingCharacters(in: .whitespacesAndNewlines).count <= 200, description.trimmingCharacters(in: .whitespacesAndNewlines).count <= 4000,
+              datasets <= 20 else {
             throw HaiheError.invalid("showcase.too_long", zh: "名称不超过 200 字，简介不超过 4000 字，数据集不超过 20 个",
                                      en: "At most 200 characters of title, 4,000 of description and 20 datasets")
         }

@@ -118,6 +118,7 @@ public enum AccessPolicy {
             // 成果展示 (Art. 26): anyone signed in submits a use of open data; the regulator reviews it before it is shown.
             .showcaseSubmit: everyone,
             .showcaseReview: [.regulator: .any],
+            .showcaseView: [.regulator: .any, .auditor: .any],
         ]
     }()
 

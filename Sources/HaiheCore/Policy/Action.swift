@@ -43,13 +43,14 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case feedbackView = "feedback.view"
     case showcaseSubmit = "showcase.submit"
     case showcaseReview = "showcase.review"
+    case showcaseView = "showcase.view"
 
     /// Whether the action changes state. API keys without the `write` scope may only do the others.
     public var changesState: Bool {
         switch self {
         case .platformRead, .organizationList, .userList, .accountRead, .auditRead, .catalogBrowse, .catalogRead, .catalogFilings,
              .catalogOversee, .rectificationRead, .dataHistory, .calendarRead, .sharingRead, .sharingView, .sharingTrace, .certificateVerify,
-             .openDataRead, .openDataApplications, .feedbackView: false
+             .openDataRead, .openDataApplications, .feedbackView, .showcaseView: false
         case .organizationCreate, .organizationUpdate, .userCreate, .userUpdate, .accountChangePassword, .apiKeyManage, .auditCheckpoint,
              .catalogWrite, .catalogReview, .rectificationIssue, .rectificationRespond, .dataIngest, .calendarManage, .sharingApply,
              .sharingAnswer, .sharingNegotiate, .sharingArbitrate, .openDataApply, .openDataAnswer, .feedbackSubmit, .feedbackAnswer,

@@ -28,8 +28,9 @@ struct InteractionAPI: Sendable {
         var resolution: Feedback.Resolution?
         var answer: String?
         var answeredAt: Date?
-        /// Who answers: the department's name, or the regulator's desk.
+        /// Who answered (or, while pending, who is to answer): a department, or the regulator.
         var answeredByOrganization: String?
+        var answeredByOrganizationEn: String?
 
         init(_ feedback: Feedback, organizations: [String: Organization], now: Date) {
             id = feedback.id
@@ -48,7 +49,10 @@ struct InteractionAPI: Sendable {
             resolution = feedback.resolution
             answer = feedback.answer
             answeredAt = feedback.answeredAt
-            answeredByOrganization = feedback.providerID.flatMap { organizations[$0]?.nameZH } ?? "市互联网信息主管部门（监管）"
+            // The regulator may answer in a department's place; the answer then says so.
+            let answerer = (feedback.answeredByOrganization ?? feedback.providerID).flatMap { organizations[$0] }
+            answeredByOrganization = answerer?.nameZH ?? "市互联网信息主管部门（监管）"
+            answeredByOrganizationEn = answerer.map { $0.nameEN ?? $0.nameZH } ?? "The regulator (municipal internet information department)"
         }
     }
 
@@ -70,7 +74,8 @@ struct InteractionAPI: Sendable {
         var body: String?
         var field: String?
         var rating: Int?
-        var providerID: String?
+        // convertFromSnakeCase makes provider_id providerId.
+        var providerId: String?
     }
 
     struct AnswerBody: Decodable {
@@ -149,7 +154,7 @@ struct InteractionAPI: Sendable {
         }
         router.route(.post, "/api/v1/data-requests", .feedbackSubmit, guard: `guard`) { request, context -> Response in
             let body = try await decode(FeedbackBody.self, request, context, keys: .convertFromSnakeCase)
-            let feedback = try await submit(.dataRequest, entry: nil, providerID: body.providerID, title: body.title ?? "", body: body.body ?? "",
+            let feedback = try await submit(.dataRequest, entry: nil, providerID: body.providerId, title: body.title ?? "", body: body.body ?? "",
                                             field: nil, rating: nil, context)
             return try jsonResponse(feedback, status: .created, context: context)
         }
@@ -157,7 +162,8 @@ struct InteractionAPI: Sendable {
             let subject = try await `guard`.subject(.feedbackView, on: PolicyObject(userID: context.identity?.user.id), context)
             let (limit, offset) = try Self.paging(request)
             let (items, total) = try await store.feedback.list(.init(authorUserID: subject.userID, limit: limit, offset: offset))
-            return InboxPage(items: items, total: total)
+            // The author sees the answer and the department, not which officer's account gave it.
+            return InboxPage(items: items.map { var item = $0; item.answeredBy = nil; return item }, total: total)
         }
 
         // The departments' inbox (the regulator's: everything, its own desk first by deadline) and the answer.
@@ -181,7 +187,7 @@ struct InteractionAPI: Sendable {
                                                   byline: body.byline, datasets: body.datasets ?? [], context)
             return try jsonResponse(useCase, status: .created, context: context)
         }
-        router.route(.get, "/api/v1/showcase/submissions", .showcaseReview, guard: `guard`) { request, _ -> UseCasePage in
+        router.route(.get, "/api/v1/showcase/submissions", .showcaseView, guard: `guard`) { request, _ -> UseCasePage in
             let status = try request.uri.queryParameters["status"].map { value -> UseCase.Status in
                 guard let status = UseCase.Status(rawValue: String(value)) else {
                     throw HaiheError.invalid("showcase.status", zh: "状态应为 pending、published 或 rejected", en: "status is pending, published or rejected")
@@ -222,8 +228,8 @@ struct InteractionAPI: Sendable {
             throw HaiheError.invalid("feedback.resolution", zh: "请给出答复结果（resolution）：\(Feedback.Resolution.allCases.filter { $0.kind == feedback.kind }.map(\.rawValue).joined(separator: "、"))",
                                      en: "Give the resolution: \(Feedback.Resolution.allCases.filter { $0.kind == feedback.kind }.map(\.rawValue).joined(separator: ", "))")
         }
-        return try await store.feedback.answer(id, resolution: resolution, text: text ?? "", by: subject.userID, audit: context.auditDraft(.feedbackAnswer),
-                                               at: openData.clock.now())
+        return try await store.feedback.answer(id, resolution: resolution, text: text ?? "", by: subject.userID, organizationID: subject.organizationID,
+                                               audit: context.auditDraft(.feedbackAnswer), at: openData.clock.now())
     }
 
     /// Which inbox the caller sees: oversight everything (the regulator's own desk first), a department its own.

@@ -360,7 +360,7 @@ enum OpenAPIDocument {
                                      "body": string(), "field": string(), "rating": integer, "author": string("Masked name"), "status": string(values: ["pending", "answered"]),
                                      "created_at": string(format: "date-time"), "deadline": string(format: "date-time"), "overdue": boolean,
                                      "resolution": string(values: resolutions), "answer": string(), "answered_at": string(format: "date-time"),
-                                     "answered_by_organization": string()],
+                                     "answered_by_organization": string(), "answered_by_organization_en": string()],
                                     required: ["id", "kind", "title", "body", "author", "status", "created_at", "deadline", "overdue"])
         let feedbackPage = object(["items": array(publicFeedback), "total": integer, "rating_average": ["type": "number"], "rating_count": integer], required: ["items", "total"])
         let feedback = ["type": "object", "description": "The full record (author's account and name): for the author, the department and oversight"] as J

@@ -131,8 +131,8 @@ public enum DemoSharing {
                                                            audit: draft(.feedbackSubmit, item.author), at: sent)
             made += 1
             if let answer = item.answer, let user = users[answer.by] {
-                _ = try await store.feedback.answer(feedback.id, resolution: answer.resolution, text: answer.text, by: user.id, audit: draft(.feedbackAnswer, user),
-                                                    at: sent.addingTimeInterval(2 * day))
+                _ = try await store.feedback.answer(feedback.id, resolution: answer.resolution, text: answer.text, by: user.id, organizationID: user.organizationID,
+                                                    audit: draft(.feedbackAnswer, user), at: sent.addingTimeInterval(2 * day))
             }
         }
         let uses: [(User, UseCase.Kind, String, String, String, String, [String], Bool?)] = [

@@ -67,10 +67,12 @@ final class OpenDataCache: Sendable {
     }
 
     /// Remembers how a client spelled the question whose canonical key is `key`.
+    /// Spellings are bounded apart from the answers' budget: at most 20,000 of up to 512 bytes (about 10 MB).
     func remember(spelling: String, for key: String) {
-        guard budget > 0 else { return }
+        guard budget > 0, spelling.utf8.count <= 512 else { return }
         state.withLock { state in
-            if state.spellings.count > 100_000 { state.spellings.removeAll() }
+            guard state.answers[key] != nil else { return }
+            if state.spellings.count >= 20_000 { state.spellings.removeAll() }
             state.spellings[spelling] = key
         }
     }

@@ -21,7 +21,7 @@ struct InteractionConsole: Sendable {
             _ = try await interaction.answer(try context.parameters.require("id"), resolution: form["resolution"], text: form["answer"], context)
             return redirect(to: "/console/feedback?answered=1")
         }
-        web.route(.get, "/console/showcase", .showcaseReview, guard: `guard`) { request, context -> HTML in
+        web.route(.get, "/console/showcase", .showcaseView, guard: `guard`) { request, context -> HTML in
             try await showcasePage(request, context)
         }
         web.route(.post, "/console/showcase/{id}/review", .showcaseReview, guard: `guard`) { request, context -> Response in
@@ -34,8 +34,10 @@ struct InteractionConsole: Sendable {
     func feedbackPage(_ request: Request, _ context: HaiheRequestContext) async throws -> HTML {
         let subject = try await `guard`.subject(.feedbackView, on: PolicyObject(userID: context.identity?.user.id), context)
         let answers = AccessPolicy.decide(subject, .feedbackAnswer).isAllowed
-        let filter: FeedbackStore.Filter = answers ? try await interaction.inbox(context, kind: nil, limit: 200, offset: 0)
-                                                   : .init(authorUserID: subject.userID, limit: 200)
+        // Departments and oversight see their inbox (oversight: everything); everyone else what they sent.
+        let inbox = subject.roles.contains(.provider) || AccessPolicy.decide(subject, .feedbackView, on: SharingAPI.everyOrganization).isAllowed
+        let filter: FeedbackStore.Filter = inbox ? try await interaction.inbox(context, kind: nil, limit: 200, offset: 0)
+                                                 : .init(authorUserID: subject.userID, limit: 200)
         let (items, total) = try await store.feedback.list(filter)
         let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations.list().map { ($0.id, $0) })
         let now = Date()
@@ -60,11 +62,11 @@ struct InteractionConsole: Sendable {
             <tr><td>\(item.kind.labelZH)<br><code>\(item.kind.rawValue)</code></td><td>\(about)</td>\
             <td>\(item.title.isEmpty ? "" : HTML(raw: "<strong>\(HTML.escape(item.title))</strong><br>"))\(item.rating.map { String(repeating: "★", count: $0) + " " } ?? "")\(item.body)\
             \(item.field.map { " (数据项 \($0))" } ?? "")<br><small>\(item.authorName) · \(CivilDay(instant: item.createdAt).description)</small></td>\
-            <td>\(item.providerID.flatMap { organizations[$0]?.nameZH } ?? "监管部门 regulator")</td><td>\(CivilDay(instant: item.deadline).description)\(late)</td><td>\(answerCell)</td></tr>
+            <td>\((item.answeredByOrganization ?? item.providerID).flatMap { organizations[$0]?.nameZH } ?? "监管部门 regulator")</td><td>\(CivilDay(instant: item.deadline).description)\(late)</td><td>\(answerCell)</td></tr>
             """
         }
         let notice = request.uri.queryParameters["answered"] == "1" ? "答复已发布，公众可在门户看到。 The answer is published on the portal." : nil
-        let title = answers ? "互动反馈 Feedback inbox" : "我的反馈 My feedback"
+        let title = inbox ? "互动反馈 Feedback inbox" : "我的反馈 My feedback"
         return Layout.page(title, identity: context.identity, notice: notice, """
         <p>共 \(total) 条 · \(total) items. 答复期限为五个工作日 (answers are due within five working days). <a href="/requests">数据需求（门户） Data requests on the portal</a></p>
         <div class="scroll"><table><thead><tr><th>类型 Kind</th><th>数据集 Dataset</th><th>内容 Text</th><th>答复部门 Answered by</th><th>期限 Due</th><th>答复 Answer</th></tr></thead>
@@ -73,6 +75,7 @@ struct InteractionConsole: Sendable {
     }
 
     func showcasePage(_ request: Request, _ context: HaiheRequestContext) async throws -> HTML {
+        let reviews = AccessPolicy.decide(context.identity?.subject, .showcaseReview).isAllowed
         let pending = try await interaction.publicUseCases(try await store.showcase.list(status: .pending))
         let full = Dictionary(uniqueKeysWithValues: try await store.showcase.list(status: .pending).map { ($0.id, $0) })
         let csrf = Layout.csrfField(context.identity)
@@ -81,9 +84,11 @@ struct InteractionConsole: Sendable {
             return """
             <tr><td>\(item.kind.labelZH)</td><td><strong>\(item.title)</strong><br>\(item.description)<br><a href="\(item.url)" rel="nofollow noopener">\(item.url)</a></td>\
             <td>\(item.byline ?? "")<br><small>\(full[item.id]?.submitterName ?? "")</small></td><td>\(datasets)</td>\
-            <td><form method="post" action="/console/showcase/\(item.id)/review">\(csrf)<label for="n-\(item.id)">意见 Note</label>\
+            <td>\(reviews ? HTML(raw: """
+            <form method="post" action="/console/showcase/\(item.id)/review">\(csrf.text)<label for="n-\(item.id)">意见 Note</label>\
             <input id="n-\(item.id)" name="note" maxlength="1000"><button type="submit" name="decision" value="publish">展示 Publish</button> \
-            <button class="secondary" type="submit" name="decision" value="reject">不予展示 Reject</button></form></td></tr>
+            <button class="secondary" type="submit" name="decision" value="reject">不予展示 Reject</button></form>
+            """) : "待审核 pending")</td></tr>
             """
         }
         let notice = request.uri.queryParameters["reviewed"] == "1" ? "审核已完成。 Reviewed." : nil

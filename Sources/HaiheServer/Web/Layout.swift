@@ -35,7 +35,7 @@ enum Layout {
                 (.sharingView, "/console/sharing", "共享 Sharing"),
                 (.calendarRead, "/console/calendar", "工作日历 Calendar"),
                 (.feedbackView, "/console/feedback", "反馈 Feedback"),
-                (.showcaseReview, "/console/showcase", "成果审核 Showcase"),
+                (.showcaseView, "/console/showcase", "成果审核 Showcase"),
                 (.organizationList, "/console/organizations", "单位 Organisations"),
                 (.userList, "/console/users", "用户 Users"),
                 (.apiKeyManage, "/console/api-keys", "访问令牌 API keys"),

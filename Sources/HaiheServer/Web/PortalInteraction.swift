@@ -16,8 +16,9 @@ extension Portal {
                 guard let value = Int(text) else { throw HaiheError.invalid("feedback.rating", zh: "评分为 1 至 5 星", en: "A rating is 1 to 5 stars") }
                 return value
             }
+            // The form offers both a rating and a field; each belongs to one kind only.
             _ = try await interaction.submit(kind, entry: entry, providerID: nil, title: form["title"] ?? "", body: form["body"] ?? "",
-                                             field: form["field"], rating: kind == .comment ? rating : nil, context)
+                                             field: kind == .errorReport ? form["field"] : nil, rating: kind == .comment ? rating : nil, context)
             return redirect(to: "/datasets/\(entry.resourceCode)?sent=1#feedback")
         }
         web.route(.get, "/requests", .openDataRead, guard: `guard`) { request, context -> HTML in
@@ -64,7 +65,7 @@ extension Portal {
             <label><input type="radio" name="kind" value="error_report"> \(lang.t("纠错", "Report an error"))</label></fieldset>
             <label for="fb-rating">\(lang.t("评分（评论可选）", "Rating (comments, optional)"))</label><select id="fb-rating" name="rating"><option value="">—</option>\(ratingOptions)</select>
             <label for="fb-field">\(lang.t("有误的数据项（纠错可选）", "Field in error (optional)"))</label><select id="fb-field" name="field"><option value="">—</option>\(fieldOptions)</select>
-            <label for="fb-body">\(lang.t("内容", "Text"))</label><textarea id="fb-body" name="body" rows="3" maxlength="4000" required></textarea>
+            <label for="fb-body">\(lang.t("内容", "Text"))</label><textarea id="fb-body" name="body" rows="3" maxlength="4000"></textarea>
             <p><button type="submit">\(lang.t("提交", "Send"))</button></p></form>
             """
         } else {
@@ -89,11 +90,11 @@ extension Portal {
         let state: HTML
         if let answer = item.answer, let resolution = item.resolution {
             state = """
-            <div class="answer"><strong>\(item.answeredByOrganization ?? "")\(lang.t("答复", " answered")) · \(lang.t(resolution.labelZH, resolution.rawValue.replacingOccurrences(of: "_", with: " ")))</strong> \
+            <div class="answer"><strong>\(lang.english ? item.answeredByOrganizationEn ?? "" : item.answeredByOrganization ?? "")\(lang.t("答复", " answered")) · \(lang.t(resolution.labelZH, resolution.rawValue.replacingOccurrences(of: "_", with: " ")))</strong> \
             (\(item.answeredAt.map { CivilDay(instant: $0).description } ?? ""))<br>\(answer)</div>
             """
         } else {
-            state = "<div class=\"meta\">\(lang.t("待答复", "awaiting an answer")) · \(item.answeredByOrganization ?? "") · \(lang.t("答复期限", "due")) \(CivilDay(instant: item.deadline).description)\(item.overdue ? HTML(raw: " · <strong>\(lang.t("已逾期", "overdue"))</strong>") : "")</div>"
+            state = "<div class=\"meta\">\(lang.t("待答复", "awaiting an answer")) · \(lang.english ? item.answeredByOrganizationEn ?? "" : item.answeredByOrganization ?? "") · \(lang.t("答复期限", "due")) \(CivilDay(instant: item.deadline).description)\(item.overdue ? HTML(raw: " · <strong>\(lang.t("已逾期", "overdue"))</strong>") : "")</div>"
         }
         return """
         <li><div class="meta"><span class="badge">\(label)</span>\(dataset)\(item.author) · \(CivilDay(instant: item.createdAt).description)\(item.field.map { " · \(lang.t("数据项", "field")) \($0)" } ?? "")</div>\

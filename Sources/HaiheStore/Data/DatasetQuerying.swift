@@ -13,6 +13,29 @@ final class ReadIndexes: Sendable {
     }
     let built = Mutex<Set<String>>([])
     let text = Mutex<[String: TextState]>([:])
+    let textBuilds = TextIndexQueue()
+}
+
+/// Trigram index builds run one at a time per process: each holds SQLite's writer in short turns, or a PostgreSQL
+/// connection for its whole length, and several at once would starve everything else.
+actor TextIndexQueue {
+    private var pending: [@Sendable () async -> Void] = []
+    private var running = false
+
+    func enqueue(_ build: @escaping @Sendable () async -> Void) {
+        pending.append(build)
+        guard !running else { return }
+        running = true
+        Task { await drain() }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let build = pending.removeFirst()
+            await build()
+        }
+        running = false
+    }
 }
 
 /// Profiles computed or being computed in this process, by version, and how many computations were started (a metric and a test's
@@ -153,11 +176,12 @@ extension DatasetStore {
         // Versions published before row-number indexes existed get theirs on first download (a no-op afterwards).
         try await database.transaction { try await $0.execute("CREATE INDEX IF NOT EXISTS \(version.tableName)_row ON \(version.tableName) (_row)") }
         try await ensureIndexes(version, Self.indexable(query))
-        let textIndexed = await textIndexes(version, fields: fields, query: query)
         var after: Int64 = -1
         while true {
             let batch = try await database.read { session -> [SQLRow] in
-                let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect, table: version.tableName, textIndexed: textIndexed)
+                // No text-index narrowing here: each batch would look the needle up again, and a whole download reads
+                // every row in `_row` order anyway.
+                let (condition, binds) = Self.condition(query, fields: fields, dialect: session.dialect)
                 let keyset = (condition.isEmpty ? " WHERE " : condition + " AND ") + "_row > $\(binds.count + 1)"
                 return try await session.query(
                     "SELECT _row, \(Self.columnList(columns)) FROM \(version.tableName)\(keyset) ORDER BY _row LIMIT \(batchSize)", binds + [.integer(after)])
@@ -326,7 +350,8 @@ extension DatasetStore {
         var all = conditions
         if let search = query.search, !search.isEmpty {
             let texts = fields.filter { $0.type == .text }.map { "\"\($0.name)\"" }
-            let needle = textBind(search)
+            // A parameter PostgreSQL is given must appear in the statement: none when there is no text field to search.
+            let needle = texts.isEmpty ? "" : textBind(search)
             let function = dialect == .postgres ? "strpos" : "instr"
             let textNames = fields.filter { $0.type == .text }.map(\.name)
             if !textNames.isEmpty, search.count >= 3, textNames.allSatisfy(textIndexed.contains) {
@@ -384,7 +409,7 @@ extension DatasetStore {
                 switch states[key] {
                 case .ready?: ready.insert(field); return false
                 case .building?: return false
-                case .failed(let at)? where Date().timeIntervalSince(at) < 30: return false
+                case .failed(let at)? where Date().timeIntervalSince(at) < 600: return false
                 default: states[key] = .building; return true
                 }
             }
@@ -396,7 +421,7 @@ extension DatasetStore {
                 continue
             }
             let store = self
-            Task.detached(priority: .background) {
+            await readIndexes.textBuilds.enqueue {
                 // Another instance on the same database may finish the same index first: then this build fails, and
                 // the index is there all the same.
                 try? await store.buildTextIndex(version.tableName, field: field)
@@ -414,21 +439,27 @@ extension DatasetStore {
         return try await database.read { session in
             switch session.dialect {
             case .sqlite: try await session.first("SELECT name FROM sqlite_master WHERE name = $1", name) != nil
-            case .postgres: try await session.first("SELECT COUNT(*) AS n FROM pg_class WHERE relname = $1 AND relkind = 'i'", name)?.int("n") == 1
+            case .postgres:
+                // A concurrent build that failed leaves an invalid index behind: that one does not count.
+                try await session.first("""
+                    SELECT COUNT(*) AS n FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = $1 AND i.indisvalid
+                    """, name)?.int("n") == 1
             }
         }
     }
 
     /// Builds a field's trigram index. SQLite: a contentless FTS5 table filled in batches of 20,000 rows, each its own
     /// short transaction (the single writer is never held for long), then renamed to its final name — so a build cut
-    /// short is never taken for a finished one. PostgreSQL: the pg_trgm extension and a GIN index in one statement.
+    /// short is never taken for a finished one, and the next build starts by dropping what it left. PostgreSQL: the
+    /// pg_trgm extension (once, in a short transaction), then a GIN index built `CONCURRENTLY`, outside any transaction,
+    /// so neither readers nor the publication that later drops the table wait for it.
     func buildTextIndex(_ table: String, field: String) async throws {
         let name = Self.textIndexName(table, field: field)
         switch database.dialect {
         case .sqlite:
-            // A name of its own per build, so two instances building at once never write into each other's table.
-            let building = name + "_b" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            let building = name + "_b"
             try await database.transaction { session in
+                try await session.execute("DROP TABLE IF EXISTS \(building)")
                 try await session.execute("CREATE VIRTUAL TABLE \(building) USING fts5(v, content='', tokenize='trigram case_sensitive 1')")
             }
             do {
@@ -450,10 +481,13 @@ extension DatasetStore {
             }
         case .postgres:
             try await database.transaction { session in
-                // Two builds creating the extension at once would collide on its catalog row; one at a time.
+                // Instances creating the extension at once would collide on its catalog row; one at a time.
                 if let lock = session.dialect.advisoryLock(key: 0x7467_726d) { try await session.execute(lock) }
                 try await session.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-                try await session.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(table) USING gin (\"\(field)\" gin_trgm_ops)")
+            }
+            try await database.read { session in
+                try await session.execute("DROP INDEX IF EXISTS \(name)")
+                try await session.execute("CREATE INDEX CONCURRENTLY \(name) ON \(table) USING gin (\"\(field)\" gin_trgm_ops)")
             }
         }
     }

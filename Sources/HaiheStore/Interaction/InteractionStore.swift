@@ -20,26 +20,33 @@ public struct FeedbackStore: Sendable {
                                 providerID: entry?.providerID ?? providerID, authorUserID: author.id, authorName: author.displayName,
                                 title: title.trimmingCharacters(in: .whitespacesAndNewlines), body: body.trimmingCharacters(in: .whitespacesAndNewlines),
                                 field: field.flatMap { $0.isEmpty ? nil : $0 }, rating: rating, createdAt: time, deadline: deadline)
-        try await database.transaction { session in
-            if rating != nil, let entryID = feedback.entryID,
-               try await session.first("SELECT id FROM open_feedback WHERE entry_id = $1 AND author_user_id = $2 AND rating IS NOT NULL", entryID, author.id) != nil {
-                throw HaiheError.conflict("feedback.rated", zh: "您已为该数据集评过分", en: "You have already rated this dataset")
+        let rated = HaiheError.conflict("feedback.rated", zh: "您已为该数据集评过分", en: "You have already rated this dataset")
+        do {
+            try await database.transaction { session in
+                if rating != nil, let entryID = feedback.entryID, try await session.first(
+                    "SELECT id FROM open_feedback WHERE entry_id = $1 AND author_user_id = $2 AND rating IS NOT NULL", entryID, author.id) != nil {
+                    throw rated
+                }
+                try await session.execute("""
+                    INSERT INTO open_feedback (id, kind, entry_id, resource_code, entry_title, provider_id, author_user_id, author_name, title, body,
+                        field, rating, status, created_at, deadline)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                    """, feedback.id, feedback.kind.rawValue, feedback.entryID, feedback.resourceCode, feedback.entryTitle, feedback.providerID,
+                    feedback.authorUserID, feedback.authorName, feedback.title, feedback.body, feedback.field, feedback.rating, feedback.status.rawValue,
+                    feedback.createdAt, feedback.deadline)
+                try await AuditTrail.append(audit.about(feedback.id, ["kind": kind.rawValue, "entry": feedback.entryID ?? "", "deadline": Timestamp.format(deadline)]),
+                                            in: session, at: time)
             }
-            try await session.execute("""
-                INSERT INTO open_feedback (id, kind, entry_id, resource_code, entry_title, provider_id, author_user_id, author_name, title, body, field,
-                    rating, status, created_at, deadline)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                """, feedback.id, feedback.kind.rawValue, feedback.entryID, feedback.resourceCode, feedback.entryTitle, feedback.providerID,
-                feedback.authorUserID, feedback.authorName, feedback.title, feedback.body, feedback.field, feedback.rating, feedback.status.rawValue,
-                feedback.createdAt, feedback.deadline)
-            try await AuditTrail.append(audit.about(feedback.id, ["kind": kind.rawValue, "entry": feedback.entryID ?? "", "deadline": Timestamp.format(deadline)]),
-                                        in: session, at: time)
+        } catch where isUniqueViolation(error) {
+            // Two rated comments at once: the check passed for both, the unique index let one in.
+            throw rated
         }
         return feedback
     }
 
     /// The answer, once: a resolution that fits the kind and a text the public will read with it.
-    public func answer(_ id: String, resolution: Feedback.Resolution, text: String, by userID: String, audit: AuditDraft,
+    /// `organizationID` is the answerer's organisation, shown with the answer.
+    public func answer(_ id: String, resolution: Feedback.Resolution, text: String, by userID: String, organizationID: String, audit: AuditDraft,
                        at time: Date = Date()) async throws -> Feedback {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 4000 else {
@@ -61,9 +68,11 @@ public struct FeedbackStore: Sendable {
             feedback.resolution = resolution
             feedback.answer = text
             feedback.answeredBy = userID
+            feedback.answeredByOrganization = organizationID
             feedback.answeredAt = time
-            try await session.execute("UPDATE open_feedback SET status = $2, resolution = $3, answer = $4, answered_by = $5, answered_at = $6 WHERE id = $1",
-                                      id, feedback.status.rawValue, resolution.rawValue, text, userID, time)
+            try await session.execute("""
+                UPDATE open_feedback SET status = $2, resolution = $3, answer = $4, answered_by = $5, answered_by_org = $6, answered_at = $7 WHERE id = $1
+                """, id, feedback.status.rawValue, resolution.rawValue, text, userID, organizationID, time)
             try await AuditTrail.append(audit.about(id, ["resolution": resolution.rawValue, "late": String(time > feedback.deadline)]), in: session, at: time)
             return feedback
         }
@@ -154,6 +163,7 @@ public struct FeedbackStore: Sendable {
         feedback.resolution = row.optionalString("resolution").flatMap(Feedback.Resolution.init(rawValue:))
         feedback.answer = row.optionalString("answer")
         feedback.answeredBy = row.optionalString("answered_by")
+        feedback.answeredByOrganization = row.optionalString("answered_by_org")
         feedback.answeredAt = row.optionalDate("answered_at")
         return feedback
     }
@@ -193,6 +203,9 @@ public struct ShowcaseStore: Sendable {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if !publish, note?.isEmpty ?? true {
             throw HaiheError.invalid("showcase.note", zh: "不予展示须说明理由", en: "A rejection needs a reason")
+        }
+        guard (note?.count ?? 0) <= 1000 else {
+            throw HaiheError.invalid("showcase.note", zh: "审核意见不超过 1000 字", en: "A review note is limited to 1,000 characters")
         }
         return try await database.transaction { session in
             guard let row = try await session.first("SELECT * FROM use_cases WHERE id = $1\(session.dialect.forUpdate)", id) else {

@@ -449,6 +449,7 @@ public enum Migrations {
                     resolution TEXT,
                     answer TEXT,
                     answered_by TEXT,
+                    answered_by_org TEXT,
                     answered_at TEXT
                 )
                 """,
