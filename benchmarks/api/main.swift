@@ -238,7 +238,7 @@ struct APIBenchmark {
         // The first answer to each question on the servers as started (the sorted one at its first page).
         let firsts: [(String, String, String)] = [
             ("row by key", "/rows?credit_code=\(key)&include_total=false", "/\(key).json"),
-            ("filtered page of 100 with total", "/rows?district=\(district)&limit=100", ".json?district=\(district)&_size=100"),
+            ("filtered page of 100 with total (district = 和平区)", "/rows?district=\(district)&limit=100", ".json?district=\(district)&_size=100"),
             ("sorted page (capital desc, page 1)", "/rows?sort=-registered_capital&limit=100&include_total=false", ".json?_sort_desc=registered_capital&_size=100"),
             ("facet count by district", "/facets?field=district", ".json?_facet=district&_size=0"),
             ("text search on the name", "/rows?company_name__contains=\(word)&limit=20", ".json?company_name__contains=\(word)&_size=20"),
@@ -270,13 +270,10 @@ struct APIBenchmark {
         let bareTask = Task { try await bare.runService() }
         try await waitFor("http://127.0.0.1:18103/row")
 
-        let questions: [(String, String, String)] = [
-            ("row by key", h + "/rows?credit_code=\(key)&include_total=false", d + "/\(key).json"),
-            ("filtered page of 100 with total (district = 和平区)", h + "/rows?district=\(district)&limit=100", d + ".json?district=\(district)&_size=100"),
-            ("sorted deep page (capital desc, page 100)", haiheDeep, datasetteDeep),
-            ("facet count by district", h + "/facets?field=district", d + ".json?_facet=district&_size=0"),
-            ("text search on the name", h + "/rows?company_name__contains=\(word)&limit=20", d + ".json?company_name__contains=\(word)&_size=20"),
-        ]
+        // The same questions under load, the sorted one 99 pages deeper.
+        let questions: [(String, String, String)] = firsts.map { name, haihePath, datasettePath in
+            name.hasPrefix("sorted") ? ("sorted deep page (capital desc, page 100)", haiheDeep, datasetteDeep) : (name, h + haihePath, d + datasettePath)
+        }
         // 10,000 different keys spread over the table, in a random order per wrk thread.
         let keys = (0..<10_000).map { i in UnifiedSocialCreditCode.make(authority: "9", type: "1", division: "120101", organizationBody: String(format: "%08d", (i * 7_919) % rows))! }
         let haiheScript = work + "/haihe-keys.lua", datasetteScript = work + "/datasette-keys.lua"

@@ -173,7 +173,7 @@ try:
     for _ in range(40):
         active = driver.switch_to.active_element
         style = driver.execute_script(
-            "const s = getComputedStyle(arguments[0], ':focus-visible') && getComputedStyle(arguments[0]);"
+            "const s = getComputedStyle(arguments[0]);"
             "return [arguments[0].tagName, arguments[0].id, s.outlineStyle, s.outlineWidth, s.boxShadow];", active)
         visited.append(style)
         if style[1] == "q":

@@ -41,6 +41,14 @@ struct Guard: Sendable {
         }
         return subject
     }
+
+    /// The signed-in user's account, after the policy allowed `action`: the identity already holds it, read once by the
+    /// authentication middleware.
+    func user(_ action: Action, on object: PolicyObject = .none, _ context: HaiheRequestContext) async throws -> User {
+        _ = try await subject(action, on: object, context)
+        guard let identity = context.identity else { throw HaiheError(.unauthenticated, code: "auth.required", zh: "请先登录", en: "Sign in first") }
+        return identity.user
+    }
 }
 
 extension RouterMethods where Context == HaiheRequestContext {

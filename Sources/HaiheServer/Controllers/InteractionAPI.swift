@@ -166,7 +166,7 @@ struct InteractionAPI: Sendable {
             return InboxPage(items: items.map { var item = $0; item.answeredBy = nil; return item }, total: total)
         }
 
-        // The departments' inbox (the regulator's: everything, its own desk first by deadline) and the answer.
+        // A department's inbox, or everything for oversight, pending first by deadline; and the answer.
         router.route(.get, "/api/v1/feedback", .feedbackView, guard: `guard`) { request, context -> InboxPage in
             let (limit, offset) = try Self.paging(request)
             let kind = try Self.kind(request.uri.queryParameters["kind"].map(String.init), allowRequests: true)
@@ -207,8 +207,7 @@ struct InteractionAPI: Sendable {
 
     func submit(_ kind: Feedback.Kind, entry: CatalogEntry?, providerID: String?, title: String, body: String, field: String?, rating: Int?,
                 _ context: HaiheRequestContext) async throws -> Feedback {
-        let subject = try await `guard`.subject(.feedbackSubmit, on: PolicyObject(userID: context.identity?.user.id), context)
-        guard let user = try await store.users.find(id: subject.userID) else { throw HaiheError.notFound("user", zh: "用户", id: subject.userID) }
+        let user = try await `guard`.user(.feedbackSubmit, on: PolicyObject(userID: context.identity?.user.id), context)
         var provider: String?
         if let providerID = providerID?.trimmingCharacters(in: .whitespaces), !providerID.isEmpty {
             guard let organization = try await store.organizations.find(id: providerID), organization.kind.isGovernment else {
@@ -246,8 +245,7 @@ struct InteractionAPI: Sendable {
 
     func submitUseCase(kind: String?, title: String, description: String, url: String, byline: String?, datasets: [String],
                        _ context: HaiheRequestContext) async throws -> UseCase {
-        let subject = try await `guard`.subject(.showcaseSubmit, on: PolicyObject(userID: context.identity?.user.id), context)
-        guard let user = try await store.users.find(id: subject.userID) else { throw HaiheError.notFound("user", zh: "用户", id: subject.userID) }
+        let user = try await `guard`.user(.showcaseSubmit, on: PolicyObject(userID: context.identity?.user.id), context)
         guard let kind = UseCase.Kind(rawValue: kind ?? "app") else {
             throw HaiheError.invalid("showcase.kind", zh: "成果类型应为 \(UseCase.Kind.allCases.map(\.rawValue).joined(separator: "、"))",
                                      en: "kind is one of \(UseCase.Kind.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -55,67 +55,42 @@ struct OpenDataAPI: Sendable {
 
         router.route(.get, "/api/v1/datasets/{id}/rows", .openDataRead, guard: `guard`) { request, context -> Response in
             let readable = try await readable(context)
-            let shared = readable.entry.openType == .unconditional
-            // The same request as before, to the letter: answered without parsing it again.
-            let spelling = "rows|\(readable.version.id)|\(request.uri.query ?? "")"
-            if shared, let answer = cache.answer(spelled: spelling) {
-                return Self.notModified(request, etag: answer.etag) ?? Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
-            }
-            let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
-            let includeTotal = request.uri.queryParameters["include_total"] != "false"
-            let etag = "rows-\(readable.version.id)-\(Self.digest(query.canonical + String(includeTotal)))"
-            if let notModified = Self.notModified(request, etag: etag) { return notModified }
-            // Open to all and of a version that never changes: the same question gets the same answer, kept.
-            let key = "rows|\(readable.version.id)|\(includeTotal)|\(query.canonical)"
-            if shared, let answer = cache.answer(key) {
-                cache.remember(spelling: spelling, for: key)
-                return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
-            }
-            let page = try await store.datasets.page(readable.version, fields: readable.fields, visible: readable.fields.map(\.name), query: query, countTotal: includeTotal)
-            var members: [String: JSONValue] = [
-                "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)),
-                "fields": .array(page.columns.map { .text($0) }),
-                "rows": .array(page.rows.map { values in .object(Dictionary(zip(page.columns, values.map(JSONValue.init)), uniquingKeysWith: { a, _ in a })) }),
-                "limit": .integer(Int64(query.limit)), "next": page.next.map { .text($0) } ?? .null,
-            ]
-            if includeTotal { members["total"] = .integer(Int64(page.total)) }
-            let body = try Self.encode(JSONValue.object(members))
-            if shared {
-                cache.store(key, .init(body: body, etag: etag))
-                cache.remember(spelling: spelling, for: key)
-            }
-            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt, shared: shared)
+            return try await keptAnswer(request, readable, kind: "rows", parse: {
+                let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
+                let includeTotal = request.uri.queryParameters["include_total"] != "false"
+                return ((query, includeTotal), "\(includeTotal)|\(query.canonical)")
+            }, compute: { question in
+                let (query, includeTotal) = question
+                let page = try await store.datasets.page(readable.version, fields: readable.fields, visible: readable.fields.map(\.name), query: query,
+                                                         countTotal: includeTotal)
+                var members: [String: JSONValue] = [
+                    "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)),
+                    "fields": .array(page.columns.map { .text($0) }),
+                    "rows": .array(page.rows.map { values in .object(Dictionary(zip(page.columns, values.map(JSONValue.init)), uniquingKeysWith: { a, _ in a })) }),
+                    "limit": .integer(Int64(query.limit)), "next": page.next.map { .text($0) } ?? .null,
+                ]
+                if includeTotal { members["total"] = .integer(Int64(page.total)) }
+                return try Self.encode(JSONValue.object(members))
+            })
         }
 
         // Counts per value of one field (filters apply): the facets of a dataset's rows.
         router.route(.get, "/api/v1/datasets/{id}/facets", .openDataRead, guard: `guard`) { request, context -> Response in
             let readable = try await readable(context)
-            let shared = readable.entry.openType == .unconditional
-            let spelling = "facets|\(readable.version.id)|\(request.uri.query ?? "")"
-            if shared, let answer = cache.answer(spelled: spelling) {
-                return Self.notModified(request, etag: answer.etag) ?? Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
-            }
-            guard let field = request.uri.queryParameters["field"].map(String.init) else {
-                throw HaiheError.invalid("query.field", zh: "请用 field 指定信息项", en: "Name the field with field=")
-            }
-            let query = try DatasetQuery(parameters: SharingAPI.parameters(request).filter { $0.0 != "field" }, fields: readable.fields)
-            let etag = "facets-\(readable.version.id)-\(Self.digest(field + "|" + query.canonical))"
-            if let notModified = Self.notModified(request, etag: etag) { return notModified }
-            let key = "facets|\(readable.version.id)|\(field)|\(query.canonical)"
-            if shared, let answer = cache.answer(key) {
-                cache.remember(spelling: spelling, for: key)
-                return Self.respond(answer.body, etag: answer.etag, lastModified: readable.version.publishedAt)
-            }
-            let counts = try await store.datasets.facet(readable.version, fields: readable.fields, field: field, query: query)
-            let body = try Self.encode(JSONValue.object([
-                "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)), "field": .text(field),
-                "values": .array(counts.map { .object(["value": JSONValue($0.value), "count": .integer(Int64($0.count))]) }),
-            ]))
-            if shared {
-                cache.store(key, .init(body: body, etag: etag))
-                cache.remember(spelling: spelling, for: key)
-            }
-            return Self.respond(body, etag: etag, lastModified: readable.version.publishedAt, shared: shared)
+            return try await keptAnswer(request, readable, kind: "facets", parse: {
+                guard let field = request.uri.queryParameters["field"].map(String.init) else {
+                    throw HaiheError.invalid("query.field", zh: "请用 field 指定信息项", en: "Name the field with field=")
+                }
+                let query = try DatasetQuery(parameters: SharingAPI.parameters(request).filter { $0.0 != "field" }, fields: readable.fields)
+                return ((field, query), "\(field)|\(query.canonical)")
+            }, compute: { question in
+                let (field, query) = question
+                let counts = try await store.datasets.facet(readable.version, fields: readable.fields, field: field, query: query)
+                return try Self.encode(JSONValue.object([
+                    "dataset": .text(readable.entry.entryID), "version": .integer(Int64(readable.version.version)), "field": .text(field),
+                    "values": .array(counts.map { .object(["value": JSONValue($0.value), "count": .integer(Int64($0.count))]) }),
+                ]))
+            })
         }
 
         // download.csv, download.json, download.xml and datapackage.json.
@@ -166,10 +141,9 @@ struct OpenDataAPI: Sendable {
     /// Conditional open data (Art. 23): apply, see "my applications", the provider's inbox and answers.
     func addApplicationRoutes(to router: Router<HaiheRequestContext>) {
         router.route(.post, "/api/v1/datasets/{id}/applications", .openDataApply, guard: `guard`) { request, context -> Response in
-            let subject = try await `guard`.subject(.openDataApply, context)
+            let user = try await `guard`.user(.openDataApply, context)
             let entry = try await openEntry(context)
             let body = try await decode(ApplicationBody.self, request, context, keys: .convertFromSnakeCase)
-            guard let user = try await store.users.find(id: subject.userID) else { throw HaiheError.notFound("user", zh: "用户", id: subject.userID) }
             let application = try await store.openApplications.submit(entry: entry, applicant: user, identity: body.identity ?? "", purpose: body.purpose ?? "",
                                                                       intendedUse: body.intendedUse ?? "", audit: context.auditDraft(.openDataApply), at: clock.now())
             return try jsonResponse(try await view(application), status: .created, context: context)
@@ -239,6 +213,34 @@ struct OpenDataAPI: Sendable {
         var result: [ApplicationView] = []
         for application in applications { result.append(try await view(application)) }
         return result
+    }
+
+    /// A question about one published version has one answer, since the version never changes. For data open to all
+    /// it is kept in memory once computed and found again by the question's canonical form, or — without parsing —
+    /// by the exact spelling of an earlier request; a client holding it gets 304. Data under an approval is computed
+    /// for each caller and kept by no one.
+    func keptAnswer<Question>(_ request: Request, _ readable: Readable, kind: String, parse: () throws -> (Question, String),
+                              compute: (Question) async throws -> [UInt8]) async throws -> Response {
+        let shared = readable.entry.openType == .unconditional
+        let published = readable.version.publishedAt
+        let spelling = "\(kind)|\(readable.version.id)|\(request.uri.query ?? "")"
+        if shared, let answer = cache.answer(spelled: spelling) {
+            return Self.notModified(request, etag: answer.etag) ?? Self.respond(answer.body, etag: answer.etag, lastModified: published)
+        }
+        let (question, canonical) = try parse()
+        let etag = "\(kind)-\(readable.version.id)-\(Self.digest(canonical))"
+        if let notModified = Self.notModified(request, etag: etag) { return notModified }
+        let key = "\(kind)|\(readable.version.id)|\(canonical)"
+        if shared, let answer = cache.answer(key) {
+            cache.remember(spelling: spelling, for: key)
+            return Self.respond(answer.body, etag: answer.etag, lastModified: published)
+        }
+        let body = try await compute(question)
+        if shared {
+            cache.store(key, .init(body: body, etag: etag))
+            cache.remember(spelling: spelling, for: key)
+        }
+        return Self.respond(body, etag: etag, lastModified: published, shared: shared)
     }
 
     // MARK: Access
@@ -469,12 +471,8 @@ struct OpenDataAPI: Sendable {
         return Response(status: .notModified, headers: [.eTag: "\"\(etag)\"", .accessControlAllowOrigin: "*"])
     }
 
-    static func digest(_ text: String) -> String {
-        // FNV-1a, 64 bits: an ETag needs to tell representations apart, not to resist forgery.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
+    /// An ETag needs to tell representations apart, not to resist forgery.
+    static func digest(_ text: String) -> String { String(ShortHash.fnv1a(text), radix: 16) }
 
     /// RFC 9110's IMF-fixdate, formatted with the C library (a DateFormatter per answer costs more than the answer).
     static func httpDate(_ date: Date) -> String {

@@ -76,14 +76,15 @@ struct InteractionConsole: Sendable {
 
     func showcasePage(_ request: Request, _ context: HaiheRequestContext) async throws -> HTML {
         let reviews = AccessPolicy.decide(context.identity?.subject, .showcaseReview).isAllowed
-        let pending = try await interaction.publicUseCases(try await store.showcase.list(status: .pending))
-        let full = Dictionary(uniqueKeysWithValues: try await store.showcase.list(status: .pending).map { ($0.id, $0) })
+        let waiting = try await store.showcase.list(status: .pending)
+        let pending = try await interaction.publicUseCases(waiting)
+        let submitters = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0.submitterName) })
         let csrf = Layout.csrfField(context.identity)
         let rows: [HTML] = pending.map { item in
             let datasets: [HTML] = item.datasets.map { "<a href=\"/datasets/\($0.resourceCode)\">\($0.title)</a> " }
             return """
             <tr><td>\(item.kind.labelZH)</td><td><strong>\(item.title)</strong><br>\(item.description)<br><a href="\(item.url)" rel="nofollow noopener">\(item.url)</a></td>\
-            <td>\(item.byline ?? "")<br><small>\(full[item.id]?.submitterName ?? "")</small></td><td>\(datasets)</td>\
+            <td>\(item.byline ?? "")<br><small>\(submitters[item.id] ?? "")</small></td><td>\(datasets)</td>\
             <td>\(reviews ? HTML(raw: """
             <form method="post" action="/console/showcase/\(item.id)/review">\(csrf.text)<label for="n-\(item.id)">意见 Note</label>\
             <input id="n-\(item.id)" name="note" maxlength="1000"><button type="submit" name="decision" value="publish">展示 Publish</button> \

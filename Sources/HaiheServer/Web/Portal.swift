@@ -84,10 +84,9 @@ struct Portal: Sendable {
             try await dataset(request, context)
         }
         web.route(.post, "/datasets/{id}/apply", .openDataApply, guard: `guard`) { request, context -> Response in
-            let subject = try await `guard`.subject(.openDataApply, context)
+            let user = try await `guard`.user(.openDataApply, context)
             let entry = try await openData.openEntry(context)
             let form = try await FormFields.from(request, context: context)
-            guard let user = try await store.users.find(id: subject.userID) else { throw HaiheError.notFound("user", zh: "用户", id: subject.userID) }
             _ = try await store.openApplications.submit(entry: entry, applicant: user, identity: form["identity"] ?? "", purpose: form["purpose"] ?? "",
                                                         intendedUse: form["intended_use"] ?? "", audit: context.auditDraft(.openDataApply), at: openData.clock.now())
             return redirect(to: "/datasets/\(entry.resourceCode)?applied=1")

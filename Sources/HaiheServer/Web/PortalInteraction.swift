@@ -82,8 +82,7 @@ extension Portal {
     }
 
     func feedbackItem(_ item: InteractionAPI.PublicFeedback, _ lang: Language, showDataset: Bool) -> HTML {
-        let kind = Feedback.Kind(rawValue: item.kind.rawValue) ?? .comment
-        let label = lang.t(kind.labelZH, kind.rawValue.replacingOccurrences(of: "_", with: " "))
+        let label = lang.t(item.kind.labelZH, item.kind.rawValue.replacingOccurrences(of: "_", with: " "))
         let rating: HTML = item.rating.map { "<span class=\"stars\" aria-label=\"\($0)/5\">\(String(repeating: "★", count: $0))</span> " } ?? ""
         let dataset: HTML = showDataset
             ? (item.dataset.map { "<a href=\"\(lang.link("/datasets/\($0)"))\">\(item.datasetTitle ?? $0)</a> · " } ?? "") : ""
@@ -103,10 +102,9 @@ extension Portal {
     }
 
     func useCaseItem(_ item: InteractionAPI.PublicUseCase, _ lang: Language) -> HTML {
-        let kind = UseCase.Kind(rawValue: item.kind.rawValue) ?? .app
         let datasets: [HTML] = item.datasets.map { "<a href=\"\(lang.link("/datasets/\($0.resourceCode)"))\">\($0.title)</a>" }
         return """
-        <li><div class="meta"><span class="badge">\(lang.t(kind.labelZH, kind.rawValue))</span>\(item.byline ?? "") · \(CivilDay(instant: item.createdAt).description)</div>\
+        <li><div class="meta"><span class="badge">\(lang.t(item.kind.labelZH, item.kind.rawValue))</span>\(item.byline ?? "") · \(CivilDay(instant: item.createdAt).description)</div>\
         <strong><a href="\(item.url)" rel="nofollow noopener">\(item.title)</a></strong><br>\(item.description)\
         <div class="meta">\(lang.t("使用数据", "Uses")): \(HTML(raw: datasets.map(\.text).joined(separator: "、")))</div></li>
         """

@@ -38,8 +38,8 @@ actor TextIndexQueue {
     }
 }
 
-/// Profiles computed or being computed in this process, by version, and how many computations were started (a metric and a test's
-/// witness that concurrent first viewers share one).
+/// Profiles computed or being computed in this process, by version, and how many computations were started (what a
+/// test reads to see that concurrent first viewers share one).
 final class ProfileComputations: Sendable {
     struct State {
         var running: [String: Task<DatasetProfile, any Error>] = [:]
@@ -173,8 +173,12 @@ extension DatasetStore {
     /// memory stays flat however large the version). Sorting is not offered here: a whole-file download keeps row order.
     public func stream(_ version: DatasetVersion, fields: [FieldDefinition], columns: [String], query: DatasetQuery, batchSize: Int = 2000,
                        _ body: ([[SQLValue]]) async throws -> Void) async throws {
-        // Versions published before row-number indexes existed get theirs on first download (a no-op afterwards).
-        try await database.transaction { try await $0.execute("CREATE INDEX IF NOT EXISTS \(version.tableName)_row ON \(version.tableName) (_row)") }
+        // Versions published before row-number indexes existed get theirs on their first download in this process.
+        let rowIndex = "\(version.tableName)._row"
+        if !readIndexes.built.withLock({ $0.contains(rowIndex) }) {
+            try await database.transaction { try await $0.execute("CREATE INDEX IF NOT EXISTS \(version.tableName)_row ON \(version.tableName) (_row)") }
+            _ = readIndexes.built.withLock { $0.insert(rowIndex) }
+        }
         try await ensureIndexes(version, Self.indexable(query))
         var after: Int64 = -1
         while true {
@@ -269,10 +273,7 @@ extension DatasetStore {
         let table = version.tableName
         let missing = Set(indexes).filter { index in !readIndexes.built.withLock { $0.contains("\(table).\(index.field).\(index.descending)") } }
         for index in missing.sorted() {
-            // Named by a hash of the field name: PostgreSQL cuts names at 63 bytes, and two long field names must not collide.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in index.field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            let name = "\(table)_\(index.descending ? "d" : "a")\(String(hash, radix: 36))"
+            let name = Self.indexName(table, index.descending ? "d" : "a", field: index.field)
             do {
                 try await database.transaction { session in
                     let order = switch (session.dialect, index.descending) {
@@ -289,6 +290,12 @@ extension DatasetStore {
             }
             _ = readIndexes.built.withLock { $0.insert("\(table).\(index.field).\(index.descending)") }
         }
+    }
+
+    /// A reader index's name: the table, its kind (`a`scending, `d`escending, `t`ext) and a hash of the field name —
+    /// PostgreSQL cuts names at 63 bytes, and two long field names must not collide.
+    static func indexName(_ table: String, _ kind: String, field: String) -> String {
+        "\(table)_\(kind)\(String(ShortHash.fnv1a(field), radix: 36))"
     }
 
     static func columnList(_ columns: [String]) -> String {
@@ -320,6 +327,10 @@ extension DatasetStore {
             }
             return "$\(binds.count)"
         }
+        func textIndexBind(_ value: String) -> String {
+            binds.append(.text(value))
+            return "$\(binds.count)"
+        }
         func textBind(_ value: String) -> String {
             binds.append(.text(value))
             return "CAST($\(binds.count) AS TEXT)"
@@ -340,7 +351,7 @@ extension DatasetStore {
                 let needle = textBind(value)
                 let exact = dialect == .postgres ? "strpos(CAST(\(column) AS TEXT), \(needle)) > 0" : "instr(CAST(\(column) AS TEXT), \(needle)) > 0"
                 guard textIndexed.contains(filter.field), value.count >= 3 else { return exact }
-                return "\(textNarrowing([filter.field], value, dialect: dialect, table: table, bind: { binds.append(.text($0)); return "$\(binds.count)" })) AND \(exact)"
+                return "\(textNarrowing([filter.field], value, dialect: dialect, table: table, bind: textIndexBind)) AND \(exact)"
             case .prefix:
                 let start = textBind(value)
                 let length = textBind(value)
@@ -349,30 +360,27 @@ extension DatasetStore {
         }
         var all = conditions
         if let search = query.search, !search.isEmpty {
-            let texts = fields.filter { $0.type == .text }.map { "\"\($0.name)\"" }
-            // A parameter PostgreSQL is given must appear in the statement: none when there is no text field to search.
-            let needle = texts.isEmpty ? "" : textBind(search)
-            let function = dialect == .postgres ? "strpos" : "instr"
-            let textNames = fields.filter { $0.type == .text }.map(\.name)
-            if !textNames.isEmpty, search.count >= 3, textNames.allSatisfy(textIndexed.contains) {
-                all.append(textNarrowing(textNames, search, dialect: dialect, table: table, bind: { binds.append(.text($0)); return "$\(binds.count)" }))
+            let texts = fields.filter { $0.type == .text }.map(\.name)
+            if texts.isEmpty {
+                // No parameter either: PostgreSQL refuses one the statement does not use.
+                all.append("1 = 0")
+            } else {
+                if search.count >= 3, texts.allSatisfy(textIndexed.contains) {
+                    all.append(textNarrowing(texts, search, dialect: dialect, table: table, bind: textIndexBind))
+                }
+                let needle = textBind(search)
+                let function = dialect == .postgres ? "strpos" : "instr"
+                all.append("(" + texts.map { "\(function)(\"\($0)\", \(needle)) > 0" }.joined(separator: " OR ") + ")")
             }
-            all.append(texts.isEmpty ? "1 = 0" : "(" + texts.map { "\(function)(\($0), \(needle)) > 0" }.joined(separator: " OR ") + ")")
         }
         return (all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND "), binds)
     }
 }
 
-/// Profiles (Art. 25) are computed once per version and kept: a published version never changes.
+/// Trigram text indexes: a `contains` or `q` on a million rows reads an index instead of every row.
 extension DatasetStore {
-    // MARK: Trigram text indexes
-
     /// The name of a field's text index: SQLite, an FTS5 table of trigrams; PostgreSQL, a pg_trgm GIN index.
-    static func textIndexName(_ table: String, field: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return "\(table)_t\(String(hash, radix: 36))"
-    }
+    static func textIndexName(_ table: String, field: String) -> String { indexName(table, "t", field: field) }
 
     /// The condition that narrows rows to those whose `fields` (any of them) may contain `needle`, read off the text
     /// indexes; the exact test is added by the caller.
@@ -506,7 +514,10 @@ extension DatasetStore {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
+}
 
+/// Profiles (Art. 25) are computed once per version and kept: a published version never changes.
+extension DatasetStore {
     public func profile(_ version: DatasetVersion, fields: [FieldDefinition]) async throws -> DatasetProfile {
         if let stored = try await database.read({ try await $0.first("SELECT profile FROM dataset_profiles WHERE version_id = $1", version.id) }),
            let profile = try? JSONDecoder().decode(DatasetProfile.self, from: Data(try stored.string("profile").utf8)) {

@@ -82,25 +82,23 @@ public struct FeedbackStore: Sendable {
         try await database.read { try await $0.first("SELECT * FROM open_feedback WHERE id = $1", id) }.map(Self.decode)
     }
 
-    /// Which feedback to list: about one dataset, of one kind, one author's, one department's inbox, or the regulator's
-    /// desk (data requests naming no department).
+    /// Which feedback to list: about one dataset, of one kind, one author's, or one department's inbox; none of these
+    /// for oversight, which sees everything.
     public struct Filter: Sendable {
         public var entryID: String?
         public var kind: Feedback.Kind?
         public var authorUserID: String?
         public var providerID: String?
-        public var regulatorDesk = false
         public var pendingFirst = false
         public var limit = 200
         public var offset = 0
 
-        public init(entryID: String? = nil, kind: Feedback.Kind? = nil, authorUserID: String? = nil, providerID: String? = nil, regulatorDesk: Bool = false,
+        public init(entryID: String? = nil, kind: Feedback.Kind? = nil, authorUserID: String? = nil, providerID: String? = nil,
                     pendingFirst: Bool = false, limit: Int = 200, offset: Int = 0) {
             self.entryID = entryID
             self.kind = kind
             self.authorUserID = authorUserID
             self.providerID = providerID
-            self.regulatorDesk = regulatorDesk
             self.pendingFirst = pendingFirst
             self.limit = limit
             self.offset = offset
@@ -119,14 +117,7 @@ public struct FeedbackStore: Sendable {
         add("entry_id", filter.entryID)
         add("kind", filter.kind?.rawValue)
         add("author_user_id", filter.authorUserID)
-        if filter.regulatorDesk, let provider = filter.providerID {
-            binds.append(.text(provider))
-            conditions.append("(provider_id = $\(binds.count) OR provider_id IS NULL)")
-        } else if filter.regulatorDesk {
-            conditions.append("provider_id IS NULL")
-        } else {
-            add("provider_id", filter.providerID)
-        }
+        add("provider_id", filter.providerID)
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let order = filter.pendingFirst ? "CASE WHEN status = 'pending' THEN 0 ELSE 1 END, deadline, created_at DESC" : "created_at DESC, id"
         let countSQL = "SELECT COUNT(*) AS n FROM open_feedback\(whereClause)"
