@@ -18,7 +18,9 @@ public final class SQLiteDatabase: SQLDatabase {
     public init(path: String, readers readerCount: Int = 4) throws {
         self.path = path
         let writerConnection = try SQLiteConnection(path: path, readOnly: false)
-        try writerConnection.run("PRAGMA journal_mode=WAL")
+        // Switching to (or checking) WAL needs a lock that SQLite's busy handler does not wait for: an
+        // instance starting beside another on the same file got "database is locked" here. Retry for a while.
+        try SQLiteConnection.retryingWhileBusy { try writerConnection.run("PRAGMA journal_mode=WAL") }
         try writerConnection.run("PRAGMA synchronous=FULL")
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<readerCount {
@@ -90,6 +92,16 @@ final class SQLiteConnection: SQLSession, @unchecked Sendable {
         try run("PRAGMA mmap_size=1073741824")
         try run("PRAGMA cache_size=-32768")
         if readOnly { try run("PRAGMA query_only=ON") }
+    }
+
+    /// Runs `body` again while SQLite answers SQLITE_BUSY, for up to the connection's busy timeout.
+    static func retryingWhileBusy(for seconds: Double = 10, _ body: () throws -> Void) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do { return try body() } catch StoreError.sqlite(let code, _, _) where code & 0xff == SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
     }
 
     func close() {
