@@ -79,10 +79,12 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
 }
 
 func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metrics: PlatformMetrics) -> Router<HaiheRequestContext> {
-    let router = Router(context: HaiheRequestContext.self)
-    // Order matters: observe everything, turn every error into the JSON shape, establish identity,
+    // HEAD on every GET route (link checkers and `curl -I` ask it), answered by the GET handler without the body.
+    let router = Router(context: HaiheRequestContext.self, options: .autoGenerateHeadEndpoints)
+    // Order matters: observe everything, read `+` as a space and answer CORS, turn every error into the JSON shape, establish identity,
     // then limit rates (by key when there is one, by address otherwise).
     router.middlewares.add(ObservationMiddleware(metrics: metrics))
+    router.middlewares.add(PublicAPIMiddleware())
     router.middlewares.add(ErrorMiddleware())
     router.middlewares.add(AuthenticationMiddleware(store: store))
     router.middlewares.add(RateLimitMiddleware(settings: settings))
@@ -95,9 +97,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     CatalogAPI(store: store, guard: accessGuard).addRoutes(to: router)
     RectificationAPI(store: store, guard: accessGuard).addRoutes(to: router)
     DataAPI(store: store, guard: accessGuard, secrets: SecretBox(nodeKey: nodeKey)).addRoutes(to: router)
-    let ckan = CKANAPI(store: store)
-    ckan.addRoutes(to: router)
-    DCATController(store: store, ckan: ckan).addRoutes(to: router)
+
     Console(store: store, guard: accessGuard, settings: settings).addRoutes(to: router)
     CatalogConsole(store: store, guard: accessGuard).addRoutes(to: router)
     DataConsole(store: store, guard: accessGuard, secrets: SecretBox(nodeKey: nodeKey)).addRoutes(to: router)
@@ -107,6 +107,9 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     let openData = OpenDataAPI(store: store, guard: accessGuard, clock: settings.clock, cache: OpenDataCache(budget: settings.answerCacheBytes))
     openData.addRoutes(to: router)
     openData.addApplicationRoutes(to: router)
+    let ckan = CKANAPI(store: store, openData: openData)
+    ckan.addRoutes(to: router)
+    DCATController(store: store, ckan: ckan).addRoutes(to: router)
     let interaction = InteractionAPI(store: store, guard: accessGuard, openData: openData)
     interaction.addRoutes(to: router)
     Portal(store: store, guard: accessGuard, openData: openData, interaction: interaction).addRoutes(to: router)

@@ -85,6 +85,31 @@ enum SHA256Hex {
     static func of(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).hexString }
 }
 
+/// Sends bytes as they are (no client library would send a malformed request) and reads the answer for up to 5 s.
+func rawHTTP(port: Int, _ request: String) -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard connected == 0 else { return "" }
+    let bytes = Array(request.utf8)
+    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var answer: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { break }
+        answer += buffer[0..<count]
+        if let text = String(bytes: answer, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("}") { break }
+    }
+    return String(decoding: answer, as: UTF8.self)
+}
+
 func httpGet(_ url: String) async -> (status: Int, body: String)? {
     guard let (data, response) = try? await URLSession.shared.data(from: URL(string: url)!),
           let http = response as? HTTPURLResponse else { return nil }
@@ -113,7 +138,12 @@ struct CommandLineTests {
         let platform = await httpGet("http://127.0.0.1:\(port)/api/v1/platform")
         #expect(platform?.body.contains("\"organizations\":17") == true)
 
-        // A second server on the same port fails at once with one clear line, and creates nothing.
+        // A body that is not HTTP is the client's fault: a bilingual 400, not a 500.
+        let malformed = rawHTTP(port: port, "POST /api/3/action/datastore_search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        #expect(malformed.hasPrefix("HTTP/1.1 400"), "\(malformed.prefix(300))")
+        #expect(malformed.contains("请求格式错误") && malformed.contains("Malformed HTTP request"))
+
+                // A second server on the same port fails at once with one clear line, and creates nothing.
         let otherDirectory = directory + "-second"
         let second = try HaiheBinary.run(["serve", "--port", String(port), "--data-dir", otherDirectory])
         #expect(second.status != 0)

@@ -8,6 +8,7 @@ import HaiheStore
 import HaiheTestSupport
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 
 @Suite("Open data over HTTP")
@@ -79,6 +80,67 @@ struct OpenDataAPITests {
             let etag = try await client.execute(uri: base + "?limit=3", method: .get) { $0.headers[.eTag] ?? "" }
             try await client.execute(uri: base + "?limit=3", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .notModified) }
             try await client.execute(uri: base + "?limit=4", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .ok) }
+            // Without If-None-Match, If-Modified-Since decides: the version has not changed since it was published.
+            let modified = try await client.execute(uri: base + "?limit=3", method: .get) { $0.headers[.lastModified] ?? "" }
+            try await client.execute(uri: base + "?limit=3", method: .get, headers: [.ifModifiedSince: modified]) { #expect($0.status == .notModified) }
+            try await client.execute(uri: base + "?limit=3", method: .get, headers: [.ifModifiedSince: "Mon, 01 Jan 2001 00:00:00 GMT"]) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a + in the query is a space, as forms and HTTP libraries write it; CORS preflights and headers on every API answer, errors too; HEAD")
+    func queryPlusAndCORS() async throws {
+        try await withOpenData { client, _, _ in
+            // 企业 登记: written with %20 and with +, the same search and a non-empty one.
+            func count(_ query: String) async throws -> Int {
+                try await client.execute(uri: "/api/v1/datasets?q=" + query, method: .get) { decodeObject($0)["total"] as? Int ?? -1 }
+            }
+            let spaced = try await count("%E4%BC%81%E4%B8%9A%20%E7%99%BB%E8%AE%B0")
+            #expect(spaced > 0)
+            #expect(try await count("%E4%BC%81%E4%B8%9A+%E7%99%BB%E8%AE%B0") == spaced)
+            try await client.execute(uri: "/datasets?q=%E4%BC%81%E4%B8%9A+%E7%99%BB%E8%AE%B0", method: .get) { response in
+                #expect(String(buffer: response.body).contains("value=\"企业 登记\""))
+            }
+            // As Python's urlencode writes a CKAN question: the JSON's spaces and the sort's space as +.
+            let ckan = "/api/3/action/datastore_search?resource_id=201005-00001&filters=%7B%22district%22%3A+%22%E5%92%8C%E5%B9%B3%E5%8C%BA%22%7D&sort=registered_capital+desc&limit=2&q=%E5%A4%A9%E6%B4%A5"
+            let result = try await client.execute(uri: ckan, method: .get) { response -> [String: Any] in
+                #expect(response.status == .ok)
+                #expect(response.headers[.accessControlAllowOrigin] == "*")
+                return decodeObject(response)["result"] as? [String: Any] ?? [:]
+            }
+            let records = result["records"] as? [[String: Any]] ?? []
+            #expect(records.count == 2 && records.allSatisfy { $0["district"] as? String == "和平区" })
+            // `next` asks the same question one page on.
+            let next = (result["_links"] as? [String: Any])?["next"] as? String ?? ""
+            #expect(next.contains("filters=") && next.contains("sort=") && next.contains("q=") && next.contains("limit=2") && next.hasSuffix("offset=2"))
+            let following = try await client.execute(uri: next, method: .get) { decodeObject($0)["result"] as? [String: Any] ?? [:] }
+            #expect((following["records"] as? [[String: Any]])?.allSatisfy { $0["district"] as? String == "和平区" } == true)
+            #expect(following["total"] as? Int == result["total"] as? Int)
+            for bad in ["&limit=abc", "&offset=-1"] {
+                try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001" + bad, method: .get) { response in
+                    #expect(response.status == .conflict, "\(bad)")
+                    let message = (decodeObject(response)["error"] as? [String: Any])?["message"] as? String ?? ""
+                    #expect(message.contains("须为非负整数") && message.contains("whole number"), "\(bad): \(message)")
+                }
+            }
+
+            // A browser app on another origin: the preflight for an API key, then errors that its script can read.
+            try await client.execute(uri: "/api/v1/datasets/201005-00001/rows", method: .options,
+                                     headers: [.origin: "https://app.example", .accessControlRequestMethod: "GET", .accessControlRequestHeaders: "authorization"]) { response in
+                #expect(response.status == .noContent)
+                #expect(response.headers[.accessControlAllowOrigin] == "*")
+                #expect(response.headers[.accessControlAllowHeaders]?.lowercased().contains("authorization") == true)
+            }
+            try await client.execute(uri: "/api/v1/datasets/201005-00001/rows?limit=0", method: .get) { response in
+                #expect(response.status == .badRequest && response.headers[.accessControlAllowOrigin] == "*")
+                #expect(response.headers[.accessControlExposeHeaders]?.contains("ETag") == true)
+            }
+            try await client.execute(uri: "/api/v1/datasets/nope", method: .get) { #expect($0.headers[.accessControlAllowOrigin] == "*") }
+            // The console is not opened to other origins.
+            try await client.execute(uri: "/console", method: .get) { #expect($0.headers[.accessControlAllowOrigin] == nil) }
+            // HEAD answers like GET, without a body.
+            try await client.execute(uri: "/datasets", method: .head) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0)
+            }
         }
     }
 
@@ -185,6 +247,20 @@ struct OpenDataAPITests {
                 #expect(response.headers[.cacheControl] == "private, no-store" && response.headers[.vary]?.contains("Authorization") == true)
             }
             try await client.execute(uri: rows, method: .get) { #expect($0.status == .forbidden) }
+            // CKAN's DataStore answers the approved applicant too, with the key as CKAN clients send it, and nobody else.
+            let key = String((citizen[.authorization] ?? "").dropFirst("Bearer ".count))
+            let search = "/api/3/action/datastore_search?resource_id=101002-00003&limit=2"
+            for headers: HTTPFields in [citizen, [.authorization: key], [HTTPField.Name("X-CKAN-API-Key")!: key]] {
+                try await client.execute(uri: search, method: .get, headers: headers) { response in
+                    #expect(response.status == .ok, "\(headers)")
+                    #expect(((decodeObject(response)["result"] as? [String: Any])?["records"] as? [Any])?.count == 2)
+                }
+            }
+            try await client.execute(uri: search, method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect((decodeObject(response)["error"] as? [String: Any])?["__type"] as? String == "Authorization Error")
+            }
+            try await client.execute(uri: search, method: .get, headers: credit) { #expect($0.status == .forbidden) }
             clock.set(WorkingCalendar.parseInstant("2027-01-01T00:00:01+08:00")!)
             try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }
         }

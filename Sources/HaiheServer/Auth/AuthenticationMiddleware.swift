@@ -11,6 +11,7 @@ import HTTPTypes
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HaiheRequestContext
     static let sessionCookie = "haihe_session"
+    static let ckanAPIKey = HTTPField.Name("X-CKAN-API-Key")!
 
     let store: Store
     /// Rejected tokens per address: a flood of made-up tokens is answered 429 before it costs a lookup and an audit write.
@@ -19,13 +20,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        if let authorization = request.headers[.authorization] {
+        // CKAN clients send the key bare in Authorization (CKAN 2.10) or in X-CKAN-API-Key (earlier versions).
+        if let authorization = request.headers[.authorization] ?? request.headers[Self.ckanAPIKey] {
             if rejections.isExhausted("rejected|" + (context.clientAddress ?? "unknown")) {
                 throw HaiheError(.tooManyRequests, code: "auth.too_many_bad_tokens", zh: "无效令牌过多，请稍后再试", en: "Too many invalid tokens; try again later")
             }
-            guard authorization.lowercased().hasPrefix("bearer "),
-                  case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces),
-                  let (user, key) = try await store.auth.resolve(token: token), user.status == .active else {
+            let token = authorization.lowercased().hasPrefix("bearer ")
+                ? String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                : authorization.contains(" ") ? "" : authorization
+            guard !token.isEmpty, let (user, key) = try await store.auth.resolve(token: token), user.status == .active else {
                 _ = rejections.take("rejected|" + (context.clientAddress ?? "unknown"))
                 try await store.audit.record(context.auditDraft("auth.token_rejected", objectType: "auth", outcome: .denied))
                 throw HaiheError(.unauthenticated, code: "auth.token_invalid",

@@ -9,11 +9,27 @@ import Hummingbird
 /// `{"help", "success": false, "error": {"__type", "message"}}`.
 struct CKANAPI: Sendable {
     let store: Store
+    /// Who may read a dataset's rows is decided once, by the public data API.
+    let openData: OpenDataAPI
 
+    /// An action's error in CKAN's shape (`__type` and `message`), the message in Chinese and English like every error.
     struct Failure: Error {
         let type: String
         let message: String
         let status: HTTPResponse.Status
+
+        init(type: String, zh: String, en: String, status: HTTPResponse.Status) {
+            self.init(type: type, message: "\(zh) / \(en)", status: status)
+        }
+
+        /// From a platform error, whose message is already in both languages.
+        init(type: String, message: String, status: HTTPResponse.Status) {
+            self.type = type
+            self.message = message
+            self.status = status
+        }
+
+        static let notFound = Failure(type: "Not Found Error", zh: "未找到", en: "Not found", status: .notFound)
     }
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
@@ -25,7 +41,7 @@ struct CKANAPI: Sendable {
                 let help = "/api/3/action/help_show?name=\(name)"
                 do {
                     let params = try await Self.parameters(request, context)
-                    let result = try await dispatch(name, params, baseURL: Self.baseURL(request))
+                    let result = try await dispatch(name, params, baseURL: Self.baseURL(request), userID: context.identity?.user.id)
                     return Self.envelope(["help": help, "success": true, "result": result], status: .ok)
                 } catch let failure as Failure {
                     return Self.envelope(["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]], status: failure.status)
@@ -44,10 +60,10 @@ struct CKANAPI: Sendable {
         return "\(request.head.scheme ?? "http")://\(host)"
     }
 
-    func dispatch(_ name: String, _ params: [String: Any], baseURL: String) async throws -> Any {
+    func dispatch(_ name: String, _ params: [String: Any], baseURL: String, userID: String?) async throws -> Any {
         switch name {
         case "datastore_search":
-            return try await datastoreSearch(params, baseURL: baseURL)
+            return try await datastoreSearch(params, baseURL: baseURL, userID: userID)
         case "status_show":
             return ["ckan_version": "2.10.0", "site_title": "海河 Haihe 天津市政务数据开放平台", "site_description": "Tianjin open government data",
                     "site_url": "", "locale_default": "zh_Hans_CN", "extensions": ["haihe"]] as [String: Any]
@@ -57,7 +73,7 @@ struct CKANAPI: Sendable {
             return try await store.catalog.resourceCodes(in: .open, limit: limit, offset: offset).map { $0.lowercased() }
         case "package_show":
             guard let id = params["id"] as? String ?? params["name_or_id"] as? String else { throw Self.missing("id") }
-            guard let entry = try await findOpen(id) else { throw Failure(type: "Not Found Error", message: "Not found", status: .notFound) }
+            guard let entry = try await findOpen(id) else { throw Failure.notFound }
             return try await package(entry, organizations: organizationMap(), baseURL: baseURL)
         case "package_search":
             return try await search(params, baseURL: baseURL)
@@ -69,7 +85,7 @@ struct CKANAPI: Sendable {
             guard let id = params["id"] as? String else { throw Self.missing("id") }
             let organizations = try await publishingOrganizations()
             guard let (organization, count) = organizations.first(where: { $0.0.id == id || Self.organizationName($0.0) == id }) else {
-                throw Failure(type: "Not Found Error", message: "Not found", status: .notFound)
+                throw Failure.notFound
             }
             var result = Self.organization(organization, count: count)
             if params["include_datasets"].map(Self.bool) ?? false {
@@ -91,7 +107,7 @@ struct CKANAPI: Sendable {
         case "group_list":
             return try await openFacets()["domain", default: [:]].keys.sorted()
         default:
-            throw Failure(type: "Not Found Error", message: "Action name not known: \(name)", status: .badRequest)
+            throw Failure(type: "Not Found Error", zh: "不支持的操作：\(name)", en: "Action name not known: \(name)", status: .badRequest)
         }
     }
 
@@ -267,23 +283,26 @@ struct CKANAPI: Sendable {
 
     /// CKAN DataStore's search over a dataset's rows in force (`resource_id` is the CSV resource's id, as `package_show`
     /// lists it, or the dataset's id or code): `filters` (exact values), `q`, `fields`, `sort`, `limit`, `offset`,
-    /// `include_total`, answered in CKAN's shape. Conditionally open data is not served here (it needs an application).
-    func datastoreSearch(_ params: [String: Any], baseURL: String) async throws -> [String: Any] {
+    /// `include_total`, answered in CKAN's shape. Conditionally open data only to the holder of an approved application.
+    func datastoreSearch(_ params: [String: Any], baseURL: String, userID: String?) async throws -> [String: Any] {
         guard let resourceID = params["resource_id"] as? String ?? params["id"] as? String else { throw Self.missing("resource_id") }
         let datasetID = resourceID.hasSuffix("-csv") ? String(resourceID.dropLast(4)) : resourceID
-        guard let entry = try await findOpen(datasetID), let version = try await store.datasets.current(entryID: entry.entryID) else {
-            throw Failure(type: "Not Found Error", message: "Resource \"\(resourceID)\" was not found.", status: .notFound)
+        guard let entry = try await findOpen(datasetID), try await store.datasets.current(entryID: entry.entryID) != nil else {
+            throw Failure(type: "Not Found Error", zh: "未找到资源“\(resourceID)”", en: "Resource \"\(resourceID)\" was not found.", status: .notFound)
         }
-        guard entry.openType == .unconditional else {
-            throw Failure(type: "Authorization Error", message: "有条件开放数据须申请 / Conditionally open data needs an approved application: /api/v1/datasets/\(entry.entryID)/applications",
-                          status: .forbidden)
+        // Conditionally open data is read here exactly as through /api/v1: by the holder of an approved application in force.
+        let readable: OpenDataAPI.Readable
+        do {
+            readable = try await openData.readable(entry, userID: userID)
+        } catch let error as HaiheError where error.kind == .forbidden {
+            throw Failure(type: "Authorization Error", message: error.message, status: .forbidden)
         }
-        let fields = try await store.catalog.find(id: version.catalogVersionID)?.fields ?? entry.fields
+        let (version, fields) = (readable.version, readable.fields)
         var parameters: [(String, String)] = []
         var filters: [String: Any] = [:]
         if let text = params["filters"] as? String, !text.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                throw Failure(type: "Validation Error", message: "filters: must be a JSON object", status: .conflict)
+                throw Failure(type: "Validation Error", zh: "filters 须为 JSON 对象", en: "filters: must be a JSON object", status: .conflict)
             }
             filters = object
         } else if let object = params["filters"] as? [String: Any] {
@@ -293,7 +312,7 @@ struct CKANAPI: Sendable {
         for (field, value) in filters.sorted(by: { $0.key < $1.key }) {
             // Filter keys are field names, nothing else (not query words such as cursor or sort, not operators).
             guard known.contains(field) else {
-                throw Failure(type: "Validation Error", message: "filters: \"\(field)\" is not a field of this resource", status: .conflict)
+                throw Failure(type: "Validation Error", zh: "filters：“\(field)”不是该资源的字段", en: "filters: \"\(field)\" is not a field of this resource", status: .conflict)
             }
             if let list = value as? [Any] {
                 parameters.append(("\(field)__in", list.map { BatchReader.text(of: $0) }.joined(separator: ",")))
@@ -314,13 +333,13 @@ struct CKANAPI: Sendable {
             }
             parameters.append(("sort", keys.joined(separator: ",")))
         }
-        let limit = min(max(Self.int(params["limit"]) ?? 100, 0), DatasetQuery.maximumLimit)
-        let offset = max(Self.int(params["offset"]) ?? 0, 0)
+        let limit = min(try Self.count(params, "limit") ?? 100, DatasetQuery.maximumLimit)
+        let offset = try Self.count(params, "offset") ?? 0
         guard offset <= DatasetQuery.maximumOffset else {
-            throw Failure(type: "Validation Error", message: "offset: must be at most \(DatasetQuery.maximumOffset)", status: .conflict)
+            throw Failure(type: "Validation Error", zh: "offset 不能超过 \(DatasetQuery.maximumOffset)", en: "offset: must be at most \(DatasetQuery.maximumOffset)", status: .conflict)
         }
         if let q = params["q"] as? String, q.count > 200 {
-            throw Failure(type: "Validation Error", message: "q: at most 200 characters", status: .conflict)
+            throw Failure(type: "Validation Error", zh: "q 最长200字符", en: "q: at most 200 characters", status: .conflict)
         }
         parameters.append(("limit", String(max(limit, 1))))
         parameters.append(("offset", String(min(offset, DatasetQuery.maximumOffset))))
@@ -346,7 +365,19 @@ struct CKANAPI: Sendable {
             }
             return record
         }
-        let start = "/api/3/action/datastore_search?resource_id=\(resourceID)"
+        // The links repeat the question (filters, q, fields, sort, limit) so that a client following `next` reads on.
+        var asked: [(String, String)] = [("resource_id", resourceID)]
+        if !filters.isEmpty, let data = try? JSONSerialization.data(withJSONObject: filters, options: [.sortedKeys]) {
+            asked.append(("filters", String(decoding: data, as: UTF8.self)))
+        }
+        if let q = params["q"] as? String, !q.isEmpty { asked.append(("q", q)) }
+        if let selected = params["fields"] {
+            asked.append(("fields", (selected as? [String])?.joined(separator: ",") ?? BatchReader.text(of: selected)))
+        }
+        if let sort = params["sort"] as? String, !sort.isEmpty { asked.append(("sort", sort)) }
+        if params["limit"] != nil { asked.append(("limit", String(limit))) }
+        if !includeTotal { asked.append(("include_total", "false")) }
+        let start = "/api/3/action/datastore_search?" + asked.map { "\($0)=\(Self.queryEscaped($1))" }.joined(separator: "&")
         var result: [String: Any] = [
             "resource_id": resourceID, "records_format": "objects", "limit": limit, "include_total": includeTotal,
             "fields": [["id": "_id", "type": "int"]] + page.columns.map { ["id": $0, "type": Self.datastoreType(types[$0] ?? .text)] },
@@ -383,11 +414,17 @@ struct CKANAPI: Sendable {
                 } else if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
                     params.merge(object) { _, new in new }
                 } else {
-                    throw Failure(type: "Validation Error", message: "Request body is not valid JSON", status: .badRequest)
+                    throw Failure(type: "Validation Error", zh: "请求体不是有效的 JSON", en: "Request body is not valid JSON", status: .badRequest)
                 }
             }
         }
         return params
+    }
+
+    static func queryEscaped(_ value: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#?")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     static func envelope(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
@@ -407,13 +444,22 @@ struct CKANAPI: Sendable {
     }
 
     static func missing(_ name: String) -> Failure {
-        Failure(type: "Validation Error", message: "Missing value: \(name)", status: .conflict)
+        Failure(type: "Validation Error", zh: "缺少参数：\(name)", en: "Missing value: \(name)", status: .conflict)
     }
 
     static func int(_ value: Any?) -> Int? {
         if let i = value as? Int { return i }
         if let s = value as? String { return Int(s) }
         return nil
+    }
+
+    /// A limit or offset: absent, or a whole number of zero or more (CKAN answers "Invalid integer" to anything else).
+    static func count(_ params: [String: Any], _ name: String) throws -> Int? {
+        guard let value = params[name] else { return nil }
+        guard let number = int(value), number >= 0 else {
+            throw Failure(type: "Validation Error", zh: "\(name) 须为非负整数", en: "\(name): must be a whole number of zero or more", status: .conflict)
+        }
+        return number
     }
 
     static func bool(_ value: Any) -> Bool {

@@ -105,7 +105,9 @@ struct OpenDataAPI: Sendable {
                 let format = String(file.dropFirst("download.".count))
                 let query = try DatasetQuery(parameters: SharingAPI.parameters(request), fields: readable.fields)
                 let etag = "\(format)-\(readable.version.id)-\(Self.digest(query.canonical))"
-                if let notModified = Self.notModified(request, etag: etag) { return notModified }
+                if let notModified = Self.notModified(request, etag: etag, lastModified: readable.version.publishedAt) { return notModified }
+                // HEAD runs this handler too (the router answers it from GET) but sends no data: not a download.
+                if request.method == .head { return download(readable, query: query, format: format, etag: etag) }
                 try await store.audit.record(context.auditDraft("opendata.download", objectType: "dataset", objectID: readable.entry.entryID,
                                                                 detail: ["format": format, "version": String(readable.version.version), "query": query.canonical]))
                 return download(readable, query: query, format: format, etag: etag)
@@ -225,11 +227,11 @@ struct OpenDataAPI: Sendable {
         let published = readable.version.publishedAt
         let spelling = "\(kind)|\(readable.version.id)|\(request.uri.query ?? "")"
         if shared, let answer = cache.answer(spelled: spelling) {
-            return Self.notModified(request, etag: answer.etag) ?? Self.respond(answer.body, etag: answer.etag, lastModified: published)
+            return Self.notModified(request, etag: answer.etag, lastModified: published) ?? Self.respond(answer.body, etag: answer.etag, lastModified: published)
         }
         let (question, canonical) = try parse()
         let etag = "\(kind)-\(readable.version.id)-\(Self.digest(canonical))"
-        if let notModified = Self.notModified(request, etag: etag) { return notModified }
+        if let notModified = Self.notModified(request, etag: etag, lastModified: published) { return notModified }
         let key = "\(kind)|\(readable.version.id)|\(canonical)"
         if shared, let answer = cache.answer(key) {
             cache.remember(spelling: spelling, for: key)
@@ -273,7 +275,8 @@ struct OpenDataAPI: Sendable {
             try OpenDataPolicy.checkConditional(entry, applications: applications, at: clock.now())
         }
         guard let version = try await store.datasets.current(entryID: entry.entryID) else {
-            throw HaiheError.notFound("dataset_version", zh: "该数据集尚未发布数据", id: entry.resourceCode)
+            throw HaiheError(.notFound, code: "dataset_version.not_found", zh: "该数据集尚未发布数据：\(entry.resourceCode)",
+                             en: "This dataset has no published data yet: \(entry.resourceCode)")
         }
         let fields = try await store.catalog.find(id: version.catalogVersionID)?.fields ?? entry.fields
         return Readable(entry: entry, version: version, fields: fields)
@@ -436,7 +439,7 @@ struct OpenDataAPI: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(value)
         let tag = etag ?? digest(String(decoding: body, as: UTF8.self))
-        if let notModified = notModified(request, etag: tag) { return notModified }
+        if let notModified = notModified(request, etag: tag, lastModified: lastModified) { return notModified }
         return respond(Array(body), etag: tag, lastModified: lastModified, shared: shared)
     }
 
@@ -464,8 +467,13 @@ struct OpenDataAPI: Sendable {
     }
 
     /// 304 when the client already holds this representation.
-    static func notModified(_ request: Request, etag: String) -> Response? {
-        guard let match = request.headers[.ifNoneMatch] else { return nil }
+    /// If-None-Match decides when it is sent; otherwise If-Modified-Since against the version's publication (RFC 9110 §13.2.2).
+    static func notModified(_ request: Request, etag: String, lastModified: Date? = nil) -> Response? {
+        guard let match = request.headers[.ifNoneMatch] else {
+            guard let lastModified, let since = request.headers[.ifModifiedSince].flatMap(parseHTTPDate),
+                  lastModified.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970 else { return nil }
+            return Response(status: .notModified, headers: [.eTag: "\"\(etag)\"", .lastModified: httpDate(lastModified), .accessControlAllowOrigin: "*"])
+        }
         let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
         guard tags.contains("\"\(etag)\"") || tags.contains("*") else { return nil }
         return Response(status: .notModified, headers: [.eTag: "\"\(etag)\"", .accessControlAllowOrigin: "*"])
@@ -482,5 +490,19 @@ struct OpenDataAPI: Sendable {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+
+    /// An IMF-fixdate as `httpDate` writes it (the only form RFC 9110 asks a server to send); anything else is ignored.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let words = text.split(separator: " ")
+        guard words.count == 6, words[5] == "GMT", let day = Int32(words[1]), let month = months.firstIndex(of: String(words[2])),
+              let year = Int32(words[3]) else { return nil }
+        let clock = words[4].split(separator: ":").compactMap { Int32($0) }
+        guard clock.count == 3 else { return nil }
+        var parts = tm()
+        (parts.tm_year, parts.tm_mon, parts.tm_mday) = (year - 1900, Int32(month), day)
+        (parts.tm_hour, parts.tm_min, parts.tm_sec) = (clock[0], clock[1], clock[2])
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
     }
 }

@@ -11,6 +11,7 @@ public enum DemoData {
     static let registryCode = "201005-00001"
     static let flawedCode = "201005-00003"
     static let feedCode = "701009-00001"
+    static let historyCodes: Set<String> = ["101002-00004", "401006-00004", "801010-00002"]
 
     /// Loads data for every published demo entry that has none; returns the number of rows loaded.
     @discardableResult
@@ -22,9 +23,12 @@ public enum DemoData {
         for entry in entries where try await store.datasets.current(entryID: entry.entryID) == nil {
             try Task.checkCancellation()
             let rows = entry.resourceCode == registryCode ? registryRows : otherRows
-            let csv = try table(for: entry.fields, rows: rows, flawed: entry.resourceCode == flawedCode, using: &generator)
-            let (_, report) = try await store.datasets.load(entry.entryID, from: .bytes(Array(csv.utf8), format: .csv, origin: "demo"), audit: audit)
-            total += report.rowsAccepted
+            // A few datasets were updated once already, so their pages show a version history.
+            for earlier in historyCodes.contains(entry.resourceCode) ? [true, false] : [false] {
+                let csv = try table(for: entry.fields, rows: earlier ? rows * 9 / 10 : rows, flawed: entry.resourceCode == flawedCode, using: &generator)
+                let (_, report) = try await store.datasets.load(entry.entryID, from: .bytes(Array(csv.utf8), format: .csv, origin: "demo"), audit: audit)
+                if !earlier { total += report.rowsAccepted }
+            }
             if entry.resourceCode == feedCode, let feedBaseURL {
                 _ = try await store.dataSources.add(entryID: entry.entryID, url: "\(feedBaseURL)/demo/feeds/\(feedCode).csv", format: .csv,
                                                     intervalMinutes: 60, audit: audit)
@@ -82,15 +86,23 @@ public enum DemoData {
         }
         let hint = (field.name + " " + field.labelZH).lowercased()
         let minimum = field.minimum.flatMap(Double.init), maximum = field.maximum.flatMap(Double.init)
+        func unit() -> Double { Double(generator.next() % 1_000_000) / 1_000_000 }
+        // Amounts of money are mostly small with a long tail; measurements gather round the middle of their range.
+        let skewed = ["capital", "salary", "fine", "amount", "employees", "consumption", "recipients", "precipitation"].contains { hint.contains($0) }
+        func share() -> Double { skewed ? pow(unit(), 3) : (unit() + unit() + unit()) / 3 }
         switch field.type {
         case .integer:
-            let low = Int(minimum ?? 0), high = Int(maximum ?? Double(low + 5_000))
-            return String(number(low...max(low, high)))
+            let low = minimum ?? 0, high = maximum ?? low + 5_000
+            return String(Int((low + (high - low) * share()).rounded()))
         case .decimal:
             let low = minimum ?? 0, high = maximum ?? low + 10_000
-            return String(format: "%.2f", low + (high - low) * Double(generator.next() % 10_000) / 10_000)
+            return String(format: "%.2f", low + (high - low) * share())
         case .boolean: return generator.next() % 2 == 0 ? "true" : "false"
-        case .date: return String(format: "%04d-%02d-%02d", number(2000...2025), number(1...12), number(1...28))
+        case .date:
+            // Statistics are recent months; validity runs into the coming years; other events spread over 25 years.
+            if field.name == "record_date" { return String(format: "2025-%02d-01", number(1...12)) }
+            if hint.contains("valid") { return String(format: "%04d-%02d-%02d", number(2027...2031), number(1...12), number(1...28)) }
+            return String(format: "%04d-%02d-%02d", number(2000...2025), number(1...12), number(1...28))
         case .datetime:
             return String(format: "2026-11-%02dT%02d:%02d:00", number(1...30), number(0...23), number(0...59))
         case .text:
@@ -102,7 +114,13 @@ public enum DemoData {
                 return "\(pick(surnames))\(pick(givenNames))\(generator.next() % 2 == 0 ? String(pick(givenNames)) : "")"
             }
             if hint.contains("district") || hint.contains("区") { return pick(districts) }
-            if hint.contains("address") || hint.contains("地址") || hint.contains("站点") || hint.contains("station") {
+            // A city has a few dozen stations, each reporting many times: their names repeat.
+            if hint.contains("station") || hint.contains("监测点") {
+                return pick(districts) + (hint.contains("气象") ? "国家气象观测站" : "环境监测站")
+            }
+            if hint.contains("stop") { return pick(streets) + pick(["东口", "西口", "南站", "北站", "路口"]) }
+            if hint.contains("section") || hint.contains("断面") { return pick(["海河", "蓟运河", "独流减河", "永定新河", "子牙新河"]) + pick(["入海口", "大桥", "闸下", "渡口"]) }
+            if hint.contains("address") || hint.contains("地址") {
                 return "\(pick(districts))\(pick(streets))\(number(1...300))号"
             }
             return "\(field.labelZH)\(row + 1)"

@@ -2,6 +2,7 @@ import Foundation
 import HaiheCore
 import HaiheStore
 import Hummingbird
+import NIOHTTP1
 
 extension HaiheError.Kind {
     var status: HTTPResponse.Status {
@@ -56,6 +57,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             failure = error
         } catch let error as any HTTPResponseError {
             failure = Self.translate(status: error.status, error: error)
+        } catch let error as HTTPParserError {
+            // The client sent a body that is not HTTP (a bad chunk size, fewer bytes than its Content-Length): its fault.
+            failure = HaiheError(.invalidInput, code: "request.malformed", zh: "请求格式错误：\(error)", en: "Malformed HTTP request: \(error)")
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             failure = HaiheError(.internalFailure, code: "internal", zh: "服务器内部错误，已记录", en: "Internal server error; it has been logged")

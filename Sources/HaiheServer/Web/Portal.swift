@@ -270,27 +270,29 @@ struct Portal: Sendable {
         """)
     }
 
-    /// A distribution (the first category field's top values, or the first number's histogram) and a time series
-    /// (rows per month of the first date field), or a second category when there is no date.
+    /// Up to three charts, at least two where the data has them (Art. 25 interpretation): the first category field's
+    /// distribution, the first number's histogram and rows per month of the first date spanning several months; when
+    /// fewer than two of those exist, the next category or number fills in.
     func charts(_ profile: DatasetProfile, fields: [FieldDefinition], _ lang: Language) -> HTML {
         let labels = Dictionary(fields.map { ($0.name, $0.labelZH) }, uniquingKeysWith: { a, _ in a })
-        var figures: [HTML] = []
         let categories = profile.fields.filter { !$0.top.isEmpty }
-        if let category = categories.first {
-            figures.append(Charts.bars(title: lang.t("按\(labels[category.name] ?? category.name)分布", "Rows by \(category.name)"),
-                                       items: category.top.map { ($0.value, $0.count) }))
+        let numbers = profile.fields.filter { !$0.histogram.isEmpty }
+        func byCategory(_ field: DatasetProfile.Field) -> HTML {
+            Charts.bars(title: lang.t("按\(labels[field.name] ?? field.name)分布", "Rows by \(field.name)"), items: field.top.map { ($0.value, $0.count) })
         }
-        if let numbers = profile.fields.first(where: { !$0.histogram.isEmpty }) {
-            figures.append(Charts.bars(title: lang.t("\(labels[numbers.name] ?? numbers.name)分布", "Distribution of \(numbers.name)"),
-                                       items: numbers.histogram.map { (Self.number($0.lower) + "–" + Self.number($0.upper), $0.count) }))
+        func histogram(_ field: DatasetProfile.Field) -> HTML {
+            Charts.bars(title: lang.t("\(labels[field.name] ?? field.name)分布", "Distribution of \(field.name)"),
+                        items: field.histogram.map { (Self.number($0.lower) + "–" + Self.number($0.upper), $0.count) })
         }
+        var figures: [HTML] = []
+        figures += categories.prefix(1).map(byCategory)
+        figures += numbers.prefix(1).map(histogram)
         if let dates = profile.fields.first(where: { $0.months.count > 1 }) {
             figures.append(Charts.columns(title: lang.t("按月份（\(labels[dates.name] ?? dates.name)）", "Rows per month (\(dates.name))"),
                                           items: dates.months.map { ($0.value, $0.count) }))
-        } else if categories.count > 1 {
-            let second = categories[1]
-            figures.append(Charts.bars(title: lang.t("按\(labels[second.name] ?? second.name)分布", "Rows by \(second.name)"), items: second.top.map { ($0.value, $0.count) }))
         }
+        if figures.count < 2 { figures += categories.dropFirst().prefix(2 - figures.count).map(byCategory) }
+        if figures.count < 2 { figures += numbers.dropFirst().prefix(2 - figures.count).map(histogram) }
         guard !figures.isEmpty else { return "" }
         return "<h2>\(lang.t("数据概况", "Profile")) · \(profile.rows) \(lang.t("行", "rows"))</h2><div class=\"charts\">\(figures)</div>"
     }
