@@ -114,6 +114,7 @@ func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metri
     interaction.addRoutes(to: router)
     Portal(store: store, guard: accessGuard, openData: openData, interaction: interaction).addRoutes(to: router)
     InteractionConsole(store: store, guard: accessGuard, interaction: interaction).addRoutes(to: router)
+    OpenApplicationConsole(store: store, guard: accessGuard, openData: openData).addRoutes(to: router)
     SharingConsole(store: store, guard: accessGuard, shared: shared, clock: settings.clock).addRoutes(to: router)
     if settings.demoFeeds {
         // A department's system as the demo city pulls it: fresh rows for a demo entry, every time it is asked.

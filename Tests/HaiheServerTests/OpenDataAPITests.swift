@@ -67,10 +67,15 @@ struct OpenDataAPITests {
             try await client.execute(uri: base + "?cursor=garbage", method: .get) { #expect($0.status == .badRequest) }
 
             // Hostile questions are bilingual 4xx answers, never a crash.
-            for bad in ["?select=credit_code,credit_code", "?cursor=garbage", "?limit=0", "?registered_capital__gt=abc", "?q=" + String(repeating: "x", count: 10)] {
+            for bad in ["?select=credit_code,credit_code", "?cursor=garbage", "?limit=0", "?registered_capital__gt=abc", "?registered_capital__gt=NaN",
+                        "?registered_capital__gt=1e400", "?established_on__gte=notadate", "?established_on=2020-1-1", "?q=" + String(repeating: "x", count: 10)] {
                 try await client.execute(uri: base + bad, method: .get) { response in
                     #expect(response.status == .badRequest || (bad.hasPrefix("?q") && response.status == .ok), "\(bad) → \(response.status)")
                 }
+            }
+            // A year, a month or a day bounds a date.
+            for good in ["?established_on__gte=2020", "?established_on__lt=2020-06", "?established_on__lte=2020-06-30"] {
+                try await client.execute(uri: base + good, method: .get) { #expect($0.status == .ok, "\(good)") }
             }
             try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001&offset=9223372036854775807", method: .get) { #expect($0.status == .conflict) }
             try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001&filters=%7B%22cursor%22%3A%22x%22%7D", method: .get) { #expect($0.status == .conflict) }
@@ -232,6 +237,12 @@ struct OpenDataAPITests {
                 #expect((view["application"] as? [String: Any])?["deadline"] as? String == "2026-12-03T15:59:59Z")
                 return (view["application"] as? [String: Any])?["id"] as? String ?? ""
             }
+            // One pending application per person and dataset.
+            try await client.execute(uri: "/api/v1/datasets/101002-00003/applications", method: .post, headers: citizen,
+                                     body: json(["identity": "11010519491231002X", "purpose": "信用研究", "intended_use": "学术论文"])) { response in
+                #expect(response.status == .conflict)
+                #expect((decodeObject(response)["error"] as? [String: Any])?["code"] as? String == "opendata.pending")
+            }
             try await client.execute(uri: "/api/v1/me/applications", method: .get, headers: citizen) { response in
                 #expect(((decodeObject(response)["items"] as? [[String: Any]])?.first?["working_days_left"] as? Int) == 2)
             }
@@ -240,7 +251,11 @@ struct OpenDataAPITests {
             }
             try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: other, body: json(["until": "2027-06-30"])) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/api/v1/open-applications/\(id)/approve", method: .post, headers: credit,
-                                     body: json(["until": "2026-12-31", "terms": "仅限学术研究，不得转让"])) { #expect($0.status == .ok) }
+                                     body: json(["until": "2026-12-31", "terms": "仅限学术研究，不得转让"])) { response in
+                #expect(response.status == .ok)
+                // The provider sees the applicant's identity number masked, in the answer as in its list.
+                #expect(!String(buffer: response.body).contains("11010519491231002X"))
+            }
             try await client.execute(uri: rows, method: .get, headers: citizen) { response in
                 #expect(response.status == .ok)
                 // Data under an approval is the applicant's: no shared cache may keep it.
@@ -263,6 +278,53 @@ struct OpenDataAPITests {
             try await client.execute(uri: search, method: .get, headers: credit) { #expect($0.status == .forbidden) }
             clock.set(WorkingCalendar.parseInstant("2027-01-01T00:00:01+08:00")!)
             try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }
+        }
+    }
+
+    @Test("conditional open data in the console: my applications with deadline and answer, the provider's approve and refuse forms, withdrawal")
+    func applicationsConsole() async throws {
+        let clock = TestClock(WorkingCalendar.parseInstant("2026-12-01T10:00:00+08:00")!)
+        try await withOpenData(clock) { client, store, credentials in
+            var citizen = try await bearer(client, "citizen", credentials.password("citizen"))
+            var credit = try await bearer(client, "fgw.provider", credentials.password("fgw.provider"))
+            var other = try await bearer(client, "jtys.provider", credentials.password("jtys.provider"))
+            citizen[.contentType] = "application/x-www-form-urlencoded"
+            credit[.contentType] = "application/x-www-form-urlencoded"
+            other[.contentType] = "application/x-www-form-urlencoded"
+            let userID = try #require(try await store.users.credentials(username: "citizen")?.user.id)
+            try await client.execute(uri: "/datasets/101002-00003/apply", method: .post, headers: citizen,
+                                     body: form(["identity": "11010519491231002X", "purpose": "信用研究", "intended_use": "学术论文"])) { #expect($0.status == .seeOther) }
+            let id = try #require(try await store.openApplications.list(applicantUserID: userID).first?.id)
+            try await client.execute(uri: "/console/applications", method: .get, headers: citizen) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok && page.contains("101002-00003") && page.contains("待答复 pending") && page.contains("剩余 2 个工作日"))
+                #expect(page.contains("/console/applications/\(id)/withdraw") && !page.contains("收到的申请"))
+            }
+            try await client.execute(uri: "/console/applications", method: .get, headers: credit) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("收到的申请") && page.contains("/console/applications/\(id)/approve") && page.contains("1101**********002X"))
+                #expect(!page.contains("11010519491231002X"))
+            }
+            // Another department cannot answer it; the provider can.
+            try await client.execute(uri: "/console/applications/\(id)/approve", method: .post, headers: other,
+                                     body: form(["until": "2027-03-31"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/console/applications/\(id)/approve", method: .post, headers: credit,
+                                     body: form(["until": "2027-03-31", "terms": "仅限学术研究"])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/console/applications", method: .get, headers: citizen) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("已同意 approved") && page.contains("2027-03-31") && page.contains("仅限学术研究"))
+            }
+            // The dataset's page now says so, and its API examples carry the key.
+            try await client.execute(uri: "/datasets/101002-00003", method: .get, headers: citizen) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("您的申请已获同意，有效期至 2027-03-31") && page.contains("curl -H &#39;Authorization: Bearer"))
+            }
+            // A refusal needs its reason and basis; a pending application can be withdrawn.
+            try await client.execute(uri: "/datasets/401006-00002/apply", method: .post, headers: citizen,
+                                     body: form(["identity": "11010519491231002X", "purpose": "医疗资源研究", "intended_use": "报告"])) { #expect($0.status == .seeOther) }
+            let second = try #require(try await store.openApplications.list(applicantUserID: userID).first { $0.resourceCode == "401006-00002" }?.id)
+            try await client.execute(uri: "/console/applications/\(second)/withdraw", method: .post, headers: citizen, body: form([:])) { #expect($0.status == .seeOther) }
+            #expect(try await store.openApplications.application(id: second)?.status == .withdrawn)
         }
     }
 

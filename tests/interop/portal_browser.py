@@ -159,7 +159,18 @@ try:
     driver.find_element(By.ID, "dr-body").submit()
     time.sleep(0.5)
     check("data request: listed on the requests page", "全市公共厕所位置" in driver.page_source and "需求已收到" in driver.page_source)
-    for path in ["/datasets/201005-00001", "/requests", "/showcase"]:
+    # Conditional open data: apply on the dataset's page, then follow the application in "my applications".
+    driver.get(base + "/datasets/101002-00003")
+    driver.find_element(By.ID, "identity").send_keys("11010519491231002X")
+    driver.find_element(By.ID, "purpose").send_keys("信用研究")
+    driver.find_element(By.ID, "intended_use").send_keys("学术论文")
+    driver.find_element(By.ID, "intended_use").submit()
+    time.sleep(0.5)
+    check("conditional open data: the application is accepted on the dataset's page", "申请已受理" in driver.page_source, driver.current_url)
+    driver.get(base + "/console/applications")
+    shot("9-my-applications")
+    check("my applications: status and working days left", "待答复 pending" in driver.page_source and "个工作日" in driver.page_source)
+    for path in ["/datasets/201005-00001", "/requests", "/showcase", "/console/applications"]:
         driver.get(base + path)
         result = axe_violations()
         check(f"accessibility (axe, WCAG 2.1 AA), signed in with forms: {path}", not result, json.dumps(result, ensure_ascii=False))

@@ -131,6 +131,17 @@ public enum SecurityGrade: String, Sendable, Codable, CaseIterable, Comparable {
 /// 信息项数据类型.
 public enum FieldType: String, Sendable, Codable, CaseIterable {
     case integer, decimal, text, date, datetime, boolean
+
+    public var labelZH: String {
+        switch self {
+        case .integer: "整数"
+        case .decimal: "数值"
+        case .text: "文本"
+        case .date: "日期"
+        case .datetime: "日期时间"
+        case .boolean: "是/否"
+        }
+    }
 }
 
 /// Chinese identifiers a field may hold, each with its own check (Art. 12: data must be true and accurate).

@@ -126,12 +126,19 @@ public struct DatasetQuery: Sendable, Equatable {
                 if op != .contains, op != .prefix {
                     switch definition.type {
                     case .integer, .decimal:
-                        for v in values where Int64(v) == nil && Double(v) == nil {
+                        // NaN and values beyond a Double's range compare with nothing: not numbers to filter by.
+                        for v in values where Int64(v) == nil && !(Double(v)?.isFinite ?? false) {
                             throw HaiheError.invalid("query.not_a_number", zh: "信息项“\(name)”是数值，“\(v)”不是数", en: "Field '\(name)' is numeric; '\(v)' is not a number")
                         }
                     case .boolean:
                         for v in values where !["0", "1", "true", "false"].contains(v.lowercased()) {
                             throw HaiheError.invalid("query.not_a_boolean", zh: "信息项“\(name)”是布尔值，应为 true/false 或 1/0", en: "Field '\(name)' is boolean: use true/false or 1/0")
+                        }
+                    case .date, .datetime:
+                        // Stored as ISO 8601 text, so a year, a month or a day (and for times, down to the second) compares right.
+                        for v in values where !Self.isDatePrefix(v, time: definition.type == .datetime) {
+                            throw HaiheError.invalid("query.not_a_date", zh: "信息项“\(name)”是日期，“\(v)”应写作 2024、2024-05 或 2024-05-01",
+                                                     en: "Field '\(name)' is a date; write '\(v)' as 2024, 2024-05 or 2024-05-01")
                         }
                     default:
                         break
@@ -140,6 +147,23 @@ public struct DatasetQuery: Sendable, Equatable {
                 filters.append(Filter(field: name, op: op, values: values))
             }
         }
+    }
+
+    /// `2024`, `2024-05`, `2024-05-01` and, for date-times, `2024-05-01T08`, `…T08:30`, `…T08:30:00` (a space for the T too).
+    static func isDatePrefix(_ value: String, time: Bool) -> Bool {
+        var digits = Array(value.utf8)
+        let shape = Array((time ? "dddd-dd-ddTdd:dd:dd" : "dddd-dd-dd").utf8)
+        // A full date-time may go on with fractions of a second and an offset, as stored values written with them do.
+        if time, digits.count > 19, digits[19...].allSatisfy({ "0123456789.:+-Z".utf8.contains($0) }) { digits = Array(digits[..<19]) }
+        guard [4, 7, 10, 13, 16, 19].contains(digits.count), digits.count <= shape.count else { return false }
+        for (c, s) in zip(digits, shape) {
+            switch s {
+            case UInt8(ascii: "d"): guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return false }
+            case UInt8(ascii: "T"): guard c == UInt8(ascii: "T") || c == UInt8(ascii: " ") else { return false }
+            default: guard c == s else { return false }
+            }
+        }
+        return true
     }
 
     /// Every field the query names: what a grant must cover.

@@ -157,45 +157,63 @@ struct OpenDataAPI: Sendable {
         }
 
         router.route(.get, "/api/v1/open-applications", .openDataApplications, guard: `guard`) { _, context -> ApplicationList in
-            let subject = try await `guard`.subject(.openDataApplications, context)
-            if AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed {
-                return ApplicationList(items: try await views(try await store.openApplications.list().map(\.masked)))
-            }
-            guard subject.roles.contains(.provider) else {
-                throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
-            }
-            return ApplicationList(items: try await views(try await store.openApplications.list(providerID: subject.organizationID).map(\.masked)))
+            ApplicationList(items: try await views(try await received(context)))
         }
 
         router.route(.post, "/api/v1/open-applications/{id}/approve", .openDataAnswer, guard: `guard`) { request, context -> Response in
-            let application = try await ownApplication(context, .openDataAnswer, provider: true)
             let body = try await decode(AnswerBody.self, request, context, keys: .convertFromSnakeCase)
-            guard let until = try SharingAPI.instant(body.until, field: "until", endOfDay: true) else {
-                throw HaiheError.invalid("opendata.until", zh: "请给出开放期限 until", en: "Give the end of the period (until)")
-            }
-            let answered = try await store.openApplications.answer(application.id, .approve(terms: body.terms ?? "", until: until),
-                                                                   audit: context.auditDraft(.openDataAnswer), at: clock.now())
-            return try jsonResponse(try await view(answered), context: context)
+            return try jsonResponse(try await view(try await approve(try context.parameters.require("id"), until: body.until, terms: body.terms, context)), context: context)
         }
 
         router.route(.post, "/api/v1/open-applications/{id}/refuse", .openDataAnswer, guard: `guard`) { request, context -> Response in
-            let application = try await ownApplication(context, .openDataAnswer, provider: true)
             let body = try await decode(AnswerBody.self, request, context, keys: .convertFromSnakeCase)
-            let answered = try await store.openApplications.answer(application.id, .refuse(reason: body.reason ?? "", basis: body.basis ?? ""),
-                                                                   audit: context.auditDraft(.openDataAnswer), at: clock.now())
-            return try jsonResponse(try await view(answered), context: context)
+            return try jsonResponse(try await view(try await refuse(try context.parameters.require("id"), reason: body.reason, basis: body.basis, context)), context: context)
         }
 
         router.route(.post, "/api/v1/open-applications/{id}/withdraw", .openDataApply, guard: `guard`) { _, context -> Response in
-            let application = try await ownApplication(context, .openDataApply, provider: false)
-            let withdrawn = try await store.openApplications.withdraw(application.id, audit: context.auditDraft(.openDataApply), at: clock.now())
-            return try jsonResponse(try await view(withdrawn), context: context)
+            try jsonResponse(try await view(try await withdraw(try context.parameters.require("id"), context)), context: context)
         }
     }
 
+    // The steps of an application, shared by the API and the console pages.
+
+    /// The applications a provider received (the regulator and auditors: all), identity numbers masked.
+    func received(_ context: HaiheRequestContext) async throws -> [OpenApplication] {
+        let subject = try await `guard`.subject(.openDataApplications, context)
+        if AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed {
+            return try await store.openApplications.list().map(\.masked)
+        }
+        guard subject.roles.contains(.provider) else {
+            throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
+        }
+        return try await store.openApplications.list(providerID: subject.organizationID).map(\.masked)
+    }
+
+    /// Approval with the end of the period (a date or instant, required) and optional terms; answered masked.
+    func approve(_ id: String, until text: String?, terms: String?, _ context: HaiheRequestContext) async throws -> OpenApplication {
+        let application = try await ownApplication(id, context, .openDataAnswer, provider: true)
+        guard let until = try SharingAPI.instant(text, field: "until", endOfDay: true) else {
+            throw HaiheError.invalid("opendata.until", zh: "请给出开放期限 until", en: "Give the end of the period (until)")
+        }
+        return try await store.openApplications.answer(application.id, .approve(terms: terms ?? "", until: until),
+                                                       audit: context.auditDraft(.openDataAnswer), at: clock.now()).masked
+    }
+
+    /// Refusal, which needs a reason and a basis (Art. 23); answered masked.
+    func refuse(_ id: String, reason: String?, basis: String?, _ context: HaiheRequestContext) async throws -> OpenApplication {
+        let application = try await ownApplication(id, context, .openDataAnswer, provider: true)
+        return try await store.openApplications.answer(application.id, .refuse(reason: reason ?? "", basis: basis ?? ""),
+                                                       audit: context.auditDraft(.openDataAnswer), at: clock.now()).masked
+    }
+
+    /// The applicant takes back a pending application.
+    func withdraw(_ id: String, _ context: HaiheRequestContext) async throws -> OpenApplication {
+        let application = try await ownApplication(id, context, .openDataApply, provider: false)
+        return try await store.openApplications.withdraw(application.id, audit: context.auditDraft(.openDataApply), at: clock.now())
+    }
+
     /// The application named in the path: the provider's organisation answers it, the applicant withdraws it.
-    func ownApplication(_ context: HaiheRequestContext, _ action: Action, provider: Bool) async throws -> OpenApplication {
-        let id = try context.parameters.require("id")
+    func ownApplication(_ id: String, _ context: HaiheRequestContext, _ action: Action, provider: Bool) async throws -> OpenApplication {
         guard let application = try await store.openApplications.application(id: id) else {
             throw HaiheError.notFound("open_application", zh: "开放申请", id: id)
         }

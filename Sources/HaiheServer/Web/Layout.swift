@@ -34,6 +34,7 @@ enum Layout {
                 (.rectificationRead, "/console/rectification", "整改 Orders"),
                 (.sharingView, "/console/sharing", "共享 Sharing"),
                 (.calendarRead, "/console/calendar", "工作日历 Calendar"),
+                (.openDataApplications, "/console/applications", "开放申请 Applications"),
                 (.feedbackView, "/console/feedback", "反馈 Feedback"),
                 (.showcaseView, "/console/showcase", "成果审核 Showcase"),
                 (.organizationList, "/console/organizations", "单位 Organisations"),

@@ -223,7 +223,7 @@ struct Portal: Sendable {
             let p = byName[field.name]
             let range = p.map { ($0.minimum ?? "") + ($0.maximum.map { " – " + $0 } ?? "") } ?? ""
             return """
-            <tr><td>\(field.labelZH)<br><code>\(field.name)</code></td><td>\(field.type.rawValue)</td><td>\(field.unit ?? "")</td><td>\(field.description ?? "")</td>\
+            <tr><td>\(field.labelZH)<br><code>\(field.name)</code></td><td>\(lang.t(field.type.labelZH, field.type.rawValue))</td><td>\(field.unit ?? "")</td><td>\(field.description ?? "")</td>\
             <td>\(p.map { String($0.nulls) } ?? "")</td><td>\(p.map { String($0.distinct) } ?? "")</td><td>\(range)</td></tr>
             """
         }
@@ -237,13 +237,26 @@ struct Portal: Sendable {
             sections.append(charts(profile, fields: readable.fields, lang))
             sections.append(try await preview(request, readable: readable, lang))
             let base = "/api/v1/datasets/\(entry.resourceCode)"
+            // Conditionally open data is read with the approved applicant's key: the page says until when, and on what terms.
+            var key = ""
+            if entry.openType == .conditional, let userID = context.identity?.user.id,
+               let grant = try await store.openApplications.approved(entryID: entry.entryID, applicantUserID: userID)
+                .filter({ $0.isInForce(at: openData.clock.now()) }).max(by: { ($0.accessUntil ?? .distantPast) < ($1.accessUntil ?? .distantPast) }) {
+                let until = grant.accessUntil.map { CivilDay(instant: $0).description } ?? ""
+                let terms: HTML = grant.terms.map { lang.english ? " Terms: \($0)" as HTML : "条件：\($0)" as HTML } ?? ""
+                sections.append("""
+                <p class="notice" role="status">\(lang.t("您的申请已获同意，有效期至 \(until)。", "Your application is approved until \(until).")) \(terms) \
+                <a href="/console/applications">\(lang.t("我的申请", "My applications"))</a></p>
+                """)
+                key = " -H 'Authorization: Bearer \(lang.t("您的访问令牌", "YOUR_API_KEY"))'"
+            }
             sections.append("""
             <h2>\(lang.t("下载", "Download"))</h2><p><a href="\(base)/download.csv">CSV</a> · <a href="\(base)/download.json">JSON</a> · <a href="\(base)/download.xml">XML</a> · \
             <a href="\(base)/datapackage.json">Data Package</a></p>
             <h2>\(lang.t("接口示例", "API examples"))</h2>
-            <pre>curl '\(CKANAPI.baseURL(request))\(base)/rows?limit=10'
-            curl '\(CKANAPI.baseURL(request))\(base)/rows?\(readable.fields.first.map { "sort=-\($0.name)&" } ?? "")select=\(readable.fields.prefix(3).map(\.name).joined(separator: ","))'
-            curl '\(CKANAPI.baseURL(request))/api/3/action/datastore_search?resource_id=\(entry.entryID)-csv&amp;limit=5'</pre>
+            <pre>curl\(key) '\(CKANAPI.baseURL(request))\(base)/rows?limit=10'
+            curl\(key) '\(CKANAPI.baseURL(request))\(base)/rows?\(readable.fields.first.map { "sort=-\($0.name)&" } ?? "")select=\(readable.fields.prefix(3).map(\.name).joined(separator: ","))'
+            curl\(key) '\(CKANAPI.baseURL(request))/api/3/action/datastore_search?resource_id=\(entry.entryID)-csv&amp;limit=5'</pre>
             """)
         } else if entry.openType == .conditional {
             sections.append(applyBox(entry, request: request, context: context, lang))
@@ -355,7 +368,7 @@ struct Portal: Sendable {
         <label for="identity">\(lang.t("公民身份号码或统一社会信用代码", "Resident ID number or unified social credit code"))</label><input id="identity" name="identity" required>
         <label for="purpose">\(lang.t("用途", "Purpose"))</label><input id="purpose" name="purpose" required>
         <label for="intended_use">\(lang.t("使用方式", "Intended use"))</label><input id="intended_use" name="intended_use" required>
-        <p><button type="submit">\(lang.t("提交申请", "Apply"))</button> <a href="/api/v1/me/applications">\(lang.t("我的申请", "My applications"))</a></p></form>
+        <p><button type="submit">\(lang.t("提交申请", "Apply"))</button> <a href="/console/applications">\(lang.t("我的申请", "My applications"))</a></p></form>
         """
     }
 }

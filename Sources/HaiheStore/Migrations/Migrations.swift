@@ -482,5 +482,16 @@ public enum Migrations {
                 "CREATE TABLE dataset_facets (version_id TEXT NOT NULL, field TEXT NOT NULL, value_limit INTEGER NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (version_id, field, value_limit))",
             ]
         },
+        Migration(version: 12, name: "one pending open-data application per person and dataset") { _ in
+            [
+                // Earlier duplicates (possible before this rule) are withdrawn, keeping each person's first.
+                """
+                UPDATE open_applications SET status = 'withdrawn' WHERE status = 'pending' AND EXISTS (
+                    SELECT 1 FROM open_applications earlier WHERE earlier.status = 'pending' AND earlier.entry_id = open_applications.entry_id
+                        AND earlier.applicant_user_id = open_applications.applicant_user_id AND earlier.accepted_at < open_applications.accepted_at)
+                """,
+                "CREATE UNIQUE INDEX open_applications_one_pending ON open_applications(entry_id, applicant_user_id) WHERE status = 'pending'",
+            ]
+        },
     ]
 }

@@ -18,6 +18,16 @@ public struct OpenApplicationStore: Sendable {
                                           applicantUserID: applicant.id, applicantName: applicant.displayName,
                                           identity: identity.trimmingCharacters(in: .whitespaces).uppercased(), purpose: purpose, intendedUse: intendedUse,
                                           acceptedAt: time, deadline: deadline)
+        do {
+            try await insert(application, audit: audit, at: time)
+        } catch where isUniqueViolation(error) {
+            throw HaiheError.conflict("opendata.pending", zh: "您对该数据集已有待答复的申请，请等待答复或先撤回",
+                                      en: "You already have a pending application for this dataset; wait for the answer or withdraw it first")
+        }
+        return application
+    }
+
+    func insert(_ application: OpenApplication, audit: AuditDraft, at time: Date) async throws {
         try await database.transaction { session in
             try await session.execute("""
                 INSERT INTO open_applications (id, entry_id, resource_code, entry_title, provider_id, applicant_user_id, applicant_name, identity, purpose,
@@ -26,9 +36,8 @@ public struct OpenApplicationStore: Sendable {
                 """, application.id, application.entryID, application.resourceCode, application.entryTitle, application.providerID,
                 application.applicantUserID, application.applicantName, application.identity, application.purpose, application.intendedUse,
                 application.status.rawValue, application.acceptedAt, application.deadline)
-            try await AuditTrail.append(audit.about(application.id, ["entry": entry.entryID, "deadline": Timestamp.format(deadline)]), in: session, at: time)
+            try await AuditTrail.append(audit.about(application.id, ["entry": application.entryID, "deadline": Timestamp.format(application.deadline)]), in: session, at: time)
         }
-        return application
     }
 
     public enum Answer: Sendable {
