@@ -371,6 +371,8 @@ struct PortalTests {
             #expect(table.contains("和平区") && !table.contains("河西区"), "the preview is filtered")
             let englishDataset = try await page("/datasets/201005-00001?lang=en")
             #expect(englishDataset.contains("Fields (interpretation, Art. 25)") && englishDataset.contains("Enterprise registration"))
+            // Codes read as words in English: no enterprise_registration, no bare "unconditional".
+            #expect(englishDataset.contains("Open to all") && !englishDataset.contains(">enterprise_registration") && !englishDataset.contains(">unconditional"))
             // Conditional: metadata and an application form, no data; not open: not there at all.
             let conditional = try await page("/datasets/101002-00003")
             #expect(conditional.contains("有条件开放") && conditional.contains("请登录后申请") && !conditional.contains("<svg"))

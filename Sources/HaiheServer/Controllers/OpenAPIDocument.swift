@@ -314,7 +314,8 @@ enum OpenAPIDocument {
                              query("select", "Fields, comma-separated"), query("sort", "Fields, comma-separated; - for descending"),
                              query("limit", "1–1000 (default 100)", schema: integer), query("offset", "0–1,000,000", schema: integer),
                              query("cursor", "The next value of the previous page: keyset paging, as fast on page 1,000 as on page 1"),
-                             query("include_total", "false to skip counting", schema: boolean)]
+                             query("include_total", "false to skip counting", schema: boolean),
+                             query("q", "Text anywhere in the dataset's text fields (at most 200 characters)")]
         let nullable: J = ["type": ["string", "null"]]
         let datasetSummary = object(["id": string(), "resource_code": string(), "title": string(), "title_en": nullable, "summary": string(), "provider_id": string(),
                                      "domain": string(), "keywords": array(string()), "formats": array(string()), "update_frequency": string(),

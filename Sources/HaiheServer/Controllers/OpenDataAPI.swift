@@ -396,7 +396,8 @@ struct OpenDataAPI: Sendable {
             members["fields"] = .array(entry.fields.map { field in
                 .object(["name": .text(field.name), "label_zh": .text(field.labelZH), "type": .text(field.type.rawValue),
                          "unit": field.unit.map { .text($0) } ?? .null, "description": field.description.map { .text($0) } ?? .null,
-                         "required": field.required ? .integer(1) : .integer(0)])
+                         "required": .bool(field.required), "unique": .bool(field.uniqueKey),
+                         "allowed_values": field.allowedValues.map { .array($0.map { .text($0) }) } ?? .null])
             })
             members["usage_requirements"] = entry.usageRequirements.map { .text($0) } ?? .null
         }

@@ -101,7 +101,7 @@ struct Portal: Sendable {
         let all = try await store.catalog.list(CatalogQuery(catalog: .open, sort: CatalogSort(.published, descending: true), limit: 6))
         let domains = all.facets["domain"] ?? [:]
         let tiles: [HTML] = Domain.priority.map { domain in
-            "<li><a href=\"\(lang.link("/datasets", [("domain", domain.rawValue)]))\"><strong>\(domains[domain.rawValue] ?? 0)</strong>\(lang.t(domain.labelZH, domain.rawValue.replacingOccurrences(of: "_", with: " ")))</a></li>"
+            "<li><a href=\"\(lang.link("/datasets", [("domain", domain.rawValue)]))\"><strong>\(domains[domain.rawValue] ?? 0)</strong>\(lang.t(domain.labelZH, Self.english(domain.rawValue)))</a></li>"
         }
         let newest: [HTML] = all.entries.map { resultItem($0, lang) }
         let popular = try await mostUsed(limit: 6)
@@ -150,7 +150,7 @@ struct Portal: Sendable {
         let conditional: HTML = entry.openType == .conditional ? "<span class=\"badge\">\(lang.t("有条件开放", "conditional"))</span>" : ""
         return """
         <div class="result"><h3><a href="\(lang.link("/datasets/\(entry.resourceCode)"))">\(title)</a></h3>
-        <div class="meta"><span class="badge">\(lang.t(entry.domain.labelZH, entry.domain.rawValue))</span>\(conditional)\(lang.t(entry.updateFrequency.labelZH, entry.updateFrequency.rawValue)) · \(lang.t("更新于", "updated")) \(updated) · \(entry.formats.joined(separator: " "))</div>
+        <div class="meta"><span class="badge">\(lang.t(entry.domain.labelZH, Self.english(entry.domain.rawValue)))</span>\(conditional)\(lang.t(entry.updateFrequency.labelZH, Self.english(entry.updateFrequency.rawValue))) · \(lang.t("更新于", "updated")) \(updated) · \(entry.formats.joined(separator: " "))</div>
         <p>\(String(entry.summary.prefix(160)))</p></div>
         """
     }
@@ -178,11 +178,11 @@ struct Portal: Sendable {
             return "<h3>\(title)</h3><ul>\(items)</ul>"
         }
         let facets: [HTML] = [
-            facet("domain", lang.t("领域", "Domain")) { value in Domain(rawValue: value).map { lang.t($0.labelZH, $0.rawValue) } ?? value },
+            facet("domain", lang.t("领域", "Domain")) { value in Domain(rawValue: value).map { lang.t($0.labelZH, Self.english($0.rawValue)) } ?? value },
             facet("provider_id", lang.t("提供单位", "Provider")) { value in organizations[value].map { lang.english ? $0.nameEN ?? $0.nameZH : $0.nameZH } ?? value },
             facet("format", lang.t("格式", "Format")) { $0 },
-            facet("update_frequency", lang.t("更新频率", "Update frequency")) { value in UpdateFrequency(rawValue: value).map { lang.t($0.labelZH, $0.rawValue) } ?? value },
-            facet("open_type", lang.t("开放类型", "Open type")) { value in OpenType(rawValue: value).map { lang.t($0.labelZH, $0.rawValue) } ?? value },
+            facet("update_frequency", lang.t("更新频率", "Update frequency")) { value in UpdateFrequency(rawValue: value).map { lang.t($0.labelZH, Self.english($0.rawValue)) } ?? value },
+            facet("open_type", lang.t("开放类型", "Open type")) { value in OpenType(rawValue: value).map { lang.t($0.labelZH, Self.english($0.rawValue)) } ?? value },
         ]
         let sorts: [(String, String)] = [("-published", lang.t("最新发布", "Newest")), ("title", lang.t("名称", "Title")), ("-modified", lang.t("最近更新", "Recently updated"))]
         let currentSort = request.uri.queryParameters["sort"].map(String.init) ?? "-published"
@@ -269,13 +269,13 @@ struct Portal: Sendable {
 
         let updated = (entry.dataUpdatedAt ?? entry.publishedAt).map { CivilDay(instant: $0).description } ?? "—"
         return page(title, lang, request: request, identity: context.identity, """
-        <p class="meta"><a href="\(lang.link("/datasets"))">\(lang.t("数据目录", "Datasets"))</a> › \(lang.t(entry.domain.labelZH, entry.domain.rawValue))</p>
+        <p class="meta"><a href="\(lang.link("/datasets"))">\(lang.t("数据目录", "Datasets"))</a> › \(lang.t(entry.domain.labelZH, Self.english(entry.domain.rawValue)))</p>
         <h1>\(title)</h1><p>\(entry.summary)</p>
         <table><tbody>
         <tr><th scope="row">\(lang.t("提供单位", "Provider"))</th><td>\(provider.map { lang.english ? $0.nameEN ?? $0.nameZH : $0.nameZH } ?? entry.providerID)</td></tr>
         <tr><th scope="row">\(lang.t("资源代码", "Resource code"))</th><td><code>\(entry.resourceCode)</code></td></tr>
-        <tr><th scope="row">\(lang.t("更新频率", "Update frequency"))</th><td>\(lang.t(entry.updateFrequency.labelZH, entry.updateFrequency.rawValue)) · \(lang.t("最近更新", "last updated")) \(updated)</td></tr>
-        <tr><th scope="row">\(lang.t("开放类型", "Open type"))</th><td>\(lang.t(entry.openType.labelZH, entry.openType.rawValue))\(entry.openConditions.map { " · " + $0 } ?? "")</td></tr>
+        <tr><th scope="row">\(lang.t("更新频率", "Update frequency"))</th><td>\(lang.t(entry.updateFrequency.labelZH, Self.english(entry.updateFrequency.rawValue))) · \(lang.t("最近更新", "last updated")) \(updated)</td></tr>
+        <tr><th scope="row">\(lang.t("开放类型", "Open type"))</th><td>\(lang.t(entry.openType.labelZH, Self.english(entry.openType.rawValue)))\(entry.openConditions.map { " · " + $0 } ?? "")</td></tr>
         <tr><th scope="row">\(lang.t("许可", "Licence"))</th><td>CC BY 4.0\(entry.usageRequirements.map { " · " + $0 } ?? "")</td></tr>
         <tr><th scope="row">\(lang.t("关键词", "Keywords"))</th><td>\(entry.keywords.joined(separator: "、"))</td></tr>
         </tbody></table>
@@ -308,6 +308,19 @@ struct Portal: Sendable {
         if figures.count < 2 { figures += numbers.dropFirst().prefix(2 - figures.count).map(histogram) }
         guard !figures.isEmpty else { return "" }
         return "<h2>\(lang.t("数据概况", "Profile")) · \(profile.rows) \(lang.t("行", "rows"))</h2><div class=\"charts\">\(figures)</div>"
+    }
+
+    /// A code as English words on English pages: `enterprise_registration` → "Enterprise registration"; open types
+    /// in the words the portal uses for them.
+    static func english(_ code: String) -> String {
+        switch code {
+        case "unconditional": return "Open to all"
+        case "conditional": return "Open on conditions"
+        case "real_time": return "Real time"
+        default:
+            let words = code.replacingOccurrences(of: "_", with: " ")
+            return words.prefix(1).uppercased() + words.dropFirst()
+        }
     }
 
     static func number(_ value: Double) -> String {
