@@ -196,6 +196,16 @@ struct OpenDataAPITests {
             let posted = try await client.execute(uri: "/api/3/action/datastore_search", method: .post, headers: [.contentType: "application/json"],
                                                   body: json(["resource_id": "\(entry.entryID)-csv", "q": "第1", "limit": 5, "offset": 2])) { decodeObject($0) }
             #expect(posted["success"] as? Bool == true && ((posted["result"] as? [String: Any])?["offset"] as? Int) == 2)
+            // _id names a row whatever page or question it appears in.
+            func searched(_ query: String) async throws -> [[String: Any]] {
+                try await client.execute(uri: "/api/3/action/datastore_search?resource_id=201005-00001&" + query, method: .get) {
+                    (decodeObject($0)["result"] as? [String: Any])?["records"] as? [[String: Any]] ?? []
+                }
+            }
+            let sixth = try #require(try await searched("sort=registered_capital%20desc&limit=1&offset=5").first)
+            let code = try #require(sixth["credit_code"] as? String)
+            let alone = try await searched("filters=%7B%22credit_code%22%3A%22\(code)%22%7D")
+            #expect(alone.count == 1 && alone.first?["_id"] as? Int == sixth["_id"] as? Int)
             try await client.execute(uri: "/api/3/action/datastore_search?resource_id=nope", method: .get) { #expect($0.status == .notFound) }
         }
     }

@@ -354,7 +354,8 @@ struct CKANAPI: Sendable {
         let page = try await store.datasets.page(version, fields: fields, visible: fields.map(\.name), query: query, countTotal: includeTotal)
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         let records: [[String: Any]] = limit == 0 ? [] : page.rows.enumerated().map { index, values in
-            var record: [String: Any] = ["_id": offset + index + 1]
+            // CKAN's _id names a row for good: the row's number in its version, not its place on this page.
+            var record: [String: Any] = ["_id": page.rowNumbers.indices.contains(index) ? Int(page.rowNumbers[index]) : offset + index + 1]
             for (column, value) in zip(page.columns, values) {
                 switch value {
                 case .null, .blob: record[column] = NSNull()

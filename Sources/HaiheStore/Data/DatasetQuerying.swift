@@ -64,12 +64,15 @@ extension DatasetStore {
         public var total: Int
         /// The cursor of the next page, when this one was full.
         public var next: String?
+        /// Each row's number in its version (`_row`, from 1 in load order): stable, unlike its place on a page.
+        public var rowNumbers: [Int64]
 
-        public init(columns: [String], rows: [[SQLValue]], total: Int, next: String? = nil) {
+        public init(columns: [String], rows: [[SQLValue]], total: Int, next: String? = nil, rowNumbers: [Int64] = []) {
             self.columns = columns
             self.rows = rows
             self.total = total
             self.next = next
+            self.rowNumbers = rowNumbers
         }
     }
 
@@ -92,7 +95,8 @@ extension DatasetStore {
             let rows = try await session.query(
                 "SELECT \(keyColumns), \(Self.columnList(columns)) FROM \(version.tableName)\(condition) ORDER BY \(order) LIMIT \(query.limit) OFFSET \(query.cursor == nil ? query.offset : 0)", binds)
             let next = rows.count == query.limit ? rows.last.map { Self.encodeCursor(Array($0.values.prefix(keys.count)), keys: keys) } : nil
-            return Page(columns: columns, rows: rows.map { Array($0.values.dropFirst(keys.count)) }, total: total, next: next)
+            let numbers = rows.map { row -> Int64 in if case .integer(let n) = row.values[keys.count - 1] { n } else { 0 } }
+            return Page(columns: columns, rows: rows.map { Array($0.values.dropFirst(keys.count)) }, total: total, next: next, rowNumbers: numbers)
         }
     }
 
