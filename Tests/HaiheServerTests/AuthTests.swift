@@ -112,10 +112,15 @@ struct AuthTests {
             }
             #expect(statuses.prefix(3).allSatisfy { $0 == .unauthorized })
             #expect(statuses.last == .tooManyRequests)
-            var last: TestResponse?
-            for _ in 0..<8 { last = try await client.execute(uri: "/api/v1/platform", method: .get) { $0 } }
+            var answers: [TestResponse] = []
+            for _ in 0..<8 { answers.append(try await client.execute(uri: "/api/v1/platform", method: .get) { $0 }) }
+            let last = answers.last
             #expect(last?.status == .tooManyRequests)
             #expect(last?.headers[.retryAfter] != nil)
+            // Each answer tells the caller its budget.
+            let remaining = answers.compactMap { $0.headers[RateLimitMiddleware.remainingHeader].flatMap { Int($0) } }
+            #expect(answers.allSatisfy { $0.headers[RateLimitMiddleware.limitHeader] == "5" })
+            #expect(remaining.count == 8 && remaining == remaining.sorted(by: >) && remaining.last == 0 && remaining.first! >= 1)
             // Health checks are never limited.
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }

@@ -94,7 +94,7 @@ struct OpenDataAPITests {
 
     @Test("a + in the query is a space, as forms and HTTP libraries write it; CORS preflights and headers on every API answer, errors too; HEAD")
     func queryPlusAndCORS() async throws {
-        try await withOpenData { client, _, _ in
+        try await withOpenData { client, store, credentials in
             // 企业 登记: written with %20 and with +, the same search and a non-empty one.
             func count(_ query: String) async throws -> Int {
                 try await client.execute(uri: "/api/v1/datasets?q=" + query, method: .get) { decodeObject($0)["total"] as? Int ?? -1 }
@@ -142,10 +142,23 @@ struct OpenDataAPITests {
             try await client.execute(uri: "/api/v1/datasets/nope", method: .get) { #expect($0.headers[.accessControlAllowOrigin] == "*") }
             // The console is not opened to other origins.
             try await client.execute(uri: "/console", method: .get) { #expect($0.headers[.accessControlAllowOrigin] == nil) }
-            // HEAD answers like GET, without a body.
+            // HEAD answers like GET, without a body — on public routes only: elsewhere a GET may record a delivery or an export.
             try await client.execute(uri: "/datasets", method: .head) { response in
                 #expect(response.status == .ok && response.body.readableBytes == 0)
             }
+            try await client.execute(uri: "/api/v1/datasets/201005-00001/rows?limit=1", method: .head) { #expect($0.status == .ok) }
+            let department = try await bearer(client, "jtys.provider", credentials.password("jtys.provider"))
+            try await client.execute(uri: "/api/v1/sharing/entries/201005-00001/rows?limit=1", method: .get, headers: department) { #expect($0.status == .ok) }
+            let delivered = try await store.audit.search(AuditFilter(action: "sharing.")).total
+            #expect(delivered > 0, "a GET records its delivery")
+            try await client.execute(uri: "/api/v1/sharing/entries/201005-00001/rows?limit=1", method: .head, headers: department) { #expect($0.status == .badRequest) }
+            #expect(try await store.audit.search(AuditFilter(action: "sharing.")).total == delivered, "no delivery recorded for a HEAD")
+            // A date-time is asked for by a prefix or exactly as loads keep it (seconds, fractions, an offset).
+            for good in ["observed_at__gte=2026-11-10T08", "observed_at=2026-11-10T08:30%2B08:00", "observed_at=2026-11-10T08:30Z",
+                         "observed_at=2026-11-10T08:30:00.5-0500"] {
+                try await client.execute(uri: "/api/v1/datasets/801010-00001/rows?" + good, method: .get) { #expect($0.status == .ok, "\(good)") }
+            }
+            try await client.execute(uri: "/api/v1/datasets/801010-00001/rows?observed_at=yesterday", method: .get) { #expect($0.status == .badRequest) }
         }
     }
 
@@ -286,6 +299,14 @@ struct OpenDataAPITests {
                 #expect((decodeObject(response)["error"] as? [String: Any])?["__type"] as? String == "Authorization Error")
             }
             try await client.execute(uri: search, method: .get, headers: credit) { #expect($0.status == .forbidden) }
+            // A key without the read scope reads nothing through CKAN either; answers to a key are kept by no shared cache.
+            let writeOnly = try await client.execute(uri: "/api/v1/me/api-keys", method: .post, headers: citizen,
+                                                     body: json(["name": "只写", "scopes": ["write"]])) { decodeObject($0)["token"] as? String ?? "" }
+            try await client.execute(uri: search, method: .get, headers: [.authorization: "Bearer \(writeOnly)"]) { response in
+                #expect(response.status == .forbidden)
+                #expect((decodeObject(response)["error"] as? [String: Any])?["__type"] as? String == "Authorization Error")
+            }
+            try await client.execute(uri: search, method: .get, headers: citizen) { #expect($0.headers[.cacheControl] == "private, no-store") }
             clock.set(WorkingCalendar.parseInstant("2027-01-01T00:00:01+08:00")!)
             try await client.execute(uri: rows, method: .get, headers: citizen) { #expect($0.status == .forbidden) }
         }

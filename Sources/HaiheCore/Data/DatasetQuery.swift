@@ -136,7 +136,7 @@ public struct DatasetQuery: Sendable, Equatable {
                         }
                     case .date, .datetime:
                         // Stored as ISO 8601 text, so a year, a month or a day (and for times, down to the second) compares right.
-                        for v in values where !Self.isDatePrefix(v, time: definition.type == .datetime) {
+                        for v in values where !Self.isDatePrefix(v, time: definition.type == .datetime) && !Self.isStoredDateTime(v, definition.type) {
                             throw HaiheError.invalid("query.not_a_date", zh: "信息项“\(name)”是日期，“\(v)”应写作 2024、2024-05 或 2024-05-01",
                                                      en: "Field '\(name)' is a date; write '\(v)' as 2024, 2024-05 or 2024-05-01")
                         }
@@ -151,10 +151,8 @@ public struct DatasetQuery: Sendable, Equatable {
 
     /// `2024`, `2024-05`, `2024-05-01` and, for date-times, `2024-05-01T08`, `…T08:30`, `…T08:30:00` (a space for the T too).
     static func isDatePrefix(_ value: String, time: Bool) -> Bool {
-        var digits = Array(value.utf8)
+        let digits = Array(value.utf8)
         let shape = Array((time ? "dddd-dd-ddTdd:dd:dd" : "dddd-dd-dd").utf8)
-        // A full date-time may go on with fractions of a second and an offset, as stored values written with them do.
-        if time, digits.count > 19, digits[19...].allSatisfy({ "0123456789.:+-Z".utf8.contains($0) }) { digits = Array(digits[..<19]) }
         guard [4, 7, 10, 13, 16, 19].contains(digits.count), digits.count <= shape.count else { return false }
         for (c, s) in zip(digits, shape) {
             switch s {
@@ -164,6 +162,14 @@ public struct DatasetQuery: Sendable, Equatable {
             }
         }
         return true
+    }
+
+    /// A whole date-time as loads accept and keep it (fractions of a second, `Z` or an offset), so that a stored value
+    /// can always be asked for exactly.
+    static func isStoredDateTime(_ value: String, _ type: FieldType) -> Bool {
+        guard type == .datetime else { return false }
+        var text = value
+        return text.withUTF8 { FieldCheck.dateTime($0) } != nil
     }
 
     /// Every field the query names: what a grant must cover.

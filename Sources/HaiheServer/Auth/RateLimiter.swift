@@ -2,6 +2,7 @@ import Foundation
 import HaiheCore
 import Hummingbird
 import Synchronization
+import HTTPTypes
 
 /// Token buckets per client. Limits live in each instance's memory: with N instances behind a
 /// balancer a client gets up to N times the rate, which still bounds abuse; account lock-out,
@@ -28,9 +29,15 @@ final class RateLimiter: Sendable {
         }
     }
 
-    /// Takes one token for `key`; returns nil when allowed, or the seconds to wait.
-    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
-        guard perMinute > 0 else { return nil }
+    /// What taking a token gave: nil `wait` when allowed (else the seconds to wait), and the whole tokens left.
+    struct Outcome {
+        var wait: Int?
+        var remaining: Int
+    }
+
+    /// Takes one token for `key`.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Outcome {
+        guard perMinute > 0 else { return Outcome(wait: nil, remaining: Int.max) }
         let capacity = Double(perMinute)
         let refillPerSecond = capacity / 60
         return buckets.withLock { buckets in
@@ -43,10 +50,10 @@ final class RateLimiter: Sendable {
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
                 buckets[key] = bucket
-                return nil
+                return Outcome(wait: nil, remaining: Int(bucket.tokens))
             }
             buckets[key] = bucket
-            return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
+            return Outcome(wait: max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up))), remaining: 0)
         }
     }
 }
@@ -66,6 +73,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let limitHeader = HTTPField.Name("X-RateLimit-Limit")!
+    static let remainingHeader = HTTPField.Name("X-RateLimit-Remaining")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -73,22 +82,32 @@ struct RateLimitMiddleware: RouterMiddleware {
         let client = context.clientAddress ?? "unknown"
         var wait: Int?
         if request.method == .post && (path == "/login" || path == "/api/v1/auth/token") {
-            wait = signIn.take("signin|" + client)
+            wait = signIn.take("signin|" + client).wait
         }
+        // The caller's own budget, told on every answer (X-RateLimit-*, as GitHub's and most public APIs do).
+        var budget = RateLimiter.Outcome(wait: nil, remaining: 0)
+        var limit = 0
         if wait == nil {
             switch context.identity?.proof {
-            case .apiKey(let key): wait = keyed.take("key|" + key.id)
-            case .session: wait = keyed.take("user|" + (context.identity?.user.id ?? client))
-            case nil: wait = anonymous.take("ip|" + client)
+            case .apiKey(let key): (budget, limit) = (keyed.take("key|" + key.id), keyed.perMinute)
+            case .session: (budget, limit) = (keyed.take("user|" + (context.identity?.user.id ?? client)), keyed.perMinute)
+            case nil: (budget, limit) = (anonymous.take("ip|" + client), anonymous.perMinute)
             }
+            wait = budget.wait
         }
+        var response: Response
         if let wait {
-            var response = try HaiheError(.tooManyRequests, code: "rate_limited",
-                                          zh: "请求过于频繁，请 \(wait) 秒后再试", en: "Too many requests; try again in \(wait) s")
+            response = try HaiheError(.tooManyRequests, code: "rate_limited",
+                                      zh: "请求过于频繁，请 \(wait) 秒后再试", en: "Too many requests; try again in \(wait) s")
                 .response(from: request, context: context)
             response.headers[.retryAfter] = String(wait)
-            return response
+        } else {
+            response = try await next(request, context)
         }
-        return try await next(request, context)
+        if limit > 0 {
+            response.headers[Self.limitHeader] = String(limit)
+            response.headers[Self.remainingHeader] = String(budget.remaining)
+        }
+        return response
     }
 }

@@ -41,12 +41,14 @@ struct CKANAPI: Sendable {
                 let help = "/api/3/action/help_show?name=\(name)"
                 do {
                     let params = try await Self.parameters(request, context)
-                    let result = try await dispatch(name, params, baseURL: Self.baseURL(request), userID: context.identity?.user.id)
-                    return Self.envelope(["help": help, "success": true, "result": result], status: .ok)
+                    let result = try await dispatch(name, params, baseURL: Self.baseURL(request), context: context)
+                    // Answers to a caller with a key may hold data under an approval: no shared cache keeps them.
+                    return Self.envelope(["help": help, "success": true, "result": result], status: .ok, personal: context.identity != nil)
                 } catch let failure as Failure {
                     return Self.envelope(["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]], status: failure.status)
                 } catch let error as HaiheError {
-                    return Self.envelope(["help": help, "success": false, "error": ["__type": "Validation Error", "message": error.message]],
+                    let type = error.kind == .forbidden || error.kind == .unauthenticated ? "Authorization Error" : "Validation Error"
+                    return Self.envelope(["help": help, "success": false, "error": ["__type": type, "message": error.message]],
                                          status: error.kind.status)
                 }
             }
@@ -60,10 +62,12 @@ struct CKANAPI: Sendable {
         return "\(request.head.scheme ?? "http")://\(host)"
     }
 
-    func dispatch(_ name: String, _ params: [String: Any], baseURL: String, userID: String?) async throws -> Any {
+    func dispatch(_ name: String, _ params: [String: Any], baseURL: String, context: HaiheRequestContext) async throws -> Any {
         switch name {
         case "datastore_search":
-            return try await datastoreSearch(params, baseURL: baseURL, userID: userID)
+            // Rows are read under the policy like /api/v1's (a key without the read scope reads nothing here either).
+            try await openData.guard.require(.openDataRead, context)
+            return try await datastoreSearch(params, baseURL: baseURL, userID: context.identity?.user.id)
         case "status_show":
             return ["ckan_version": "2.10.0", "site_title": "海河 Haihe 天津市政务数据开放平台", "site_description": "Tianjin open government data",
                     "site_url": "", "locale_default": "zh_Hans_CN", "extensions": ["haihe"]] as [String: Any]
@@ -428,9 +432,13 @@ struct CKANAPI: Sendable {
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
-    static func envelope(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
+    static func envelope(_ object: [String: Any], status: HTTPResponse.Status, personal: Bool = false) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        if personal {
+            headers[.cacheControl] = "private, no-store"
+            headers[.vary] = "Authorization, X-CKAN-API-Key, Cookie"
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

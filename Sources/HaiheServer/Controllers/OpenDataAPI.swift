@@ -458,7 +458,9 @@ struct OpenDataAPI: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(value)
         let tag = etag ?? digest(String(decoding: body, as: UTF8.self))
-        if let notModified = notModified(request, etag: tag, lastModified: lastModified) { return notModified }
+        // Only the ETag decides here: these documents (metadata, data packages) change with the catalog entry and with
+        // who asks, not only with the data's publication, so If-Modified-Since could keep a stale copy.
+        if let notModified = notModified(request, etag: tag) { return notModified }
         return respond(Array(body), etag: tag, lastModified: lastModified, shared: shared)
     }
 

@@ -10,7 +10,7 @@ import Hummingbird
 ///   (`*` forbids those), so opening the API to every origin exposes nothing a page could not already ask for.
 struct PublicAPIMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowedHeaders: String { "Authorization, Content-Type, If-None-Match, If-Modified-Since, X-CKAN-API-Key" }
-    static var exposedHeaders: String { "ETag, Last-Modified, Retry-After, X-Request-Id, Content-Disposition" }
+    static var exposedHeaders: String { "ETag, Last-Modified, Retry-After, X-Request-Id, Content-Disposition, X-RateLimit-Limit, X-RateLimit-Remaining" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.head.path ?? ""
@@ -18,7 +18,7 @@ struct PublicAPIMiddleware<Context: RequestContext>: RouterMiddleware {
         if isAPI, request.method == .options {
             return Response(status: .noContent, headers: [
                 .accessControlAllowOrigin: "*",
-                .accessControlAllowMethods: "GET, HEAD, POST, OPTIONS",
+                .accessControlAllowMethods: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
                 .accessControlAllowHeaders: Self.allowedHeaders,
                 .accessControlMaxAge: "86400",
             ])

@@ -488,7 +488,9 @@ public enum Migrations {
                 """
                 UPDATE open_applications SET status = 'withdrawn' WHERE status = 'pending' AND EXISTS (
                     SELECT 1 FROM open_applications earlier WHERE earlier.status = 'pending' AND earlier.entry_id = open_applications.entry_id
-                        AND earlier.applicant_user_id = open_applications.applicant_user_id AND earlier.accepted_at < open_applications.accepted_at)
+                        AND earlier.applicant_user_id = open_applications.applicant_user_id
+                        AND (earlier.accepted_at < open_applications.accepted_at
+                             OR (earlier.accepted_at = open_applications.accepted_at AND earlier.id < open_applications.id)))
                 """,
                 "CREATE UNIQUE INDEX open_applications_one_pending ON open_applications(entry_id, applicant_user_id) WHERE status = 'pending'",
             ]
