@@ -79,14 +79,13 @@ public func buildApplication(store: Store, settings: ServerSettings, nodeKey: No
 }
 
 func buildRouter(store: Store, settings: ServerSettings, nodeKey: NodeKey, metrics: PlatformMetrics) -> Router<HaiheRequestContext> {
-    // HEAD from the GET handler without the body, for the public routes HeadMiddleware lets through.
+    // HEAD from the GET handler without the body, for the public routes PublicAPIMiddleware lets through.
     let router = Router(context: HaiheRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Order matters: observe everything, read `+` as a space and answer CORS, turn every error into the JSON shape, establish identity,
     // then limit rates (by key when there is one, by address otherwise).
     router.middlewares.add(ObservationMiddleware(metrics: metrics))
     router.middlewares.add(PublicAPIMiddleware())
     router.middlewares.add(ErrorMiddleware())
-    router.middlewares.add(HeadMiddleware())
     router.middlewares.add(AuthenticationMiddleware(store: store))
     router.middlewares.add(RateLimitMiddleware(settings: settings))
     let accessGuard = Guard(store: store)

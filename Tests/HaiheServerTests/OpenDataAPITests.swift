@@ -135,7 +135,7 @@ struct OpenDataAPITests {
                 #expect(response.headers[.accessControlAllowOrigin] == "*")
                 #expect(response.headers[.accessControlAllowHeaders]?.lowercased().contains("authorization") == true)
             }
-            try await client.execute(uri: "/api/v1/datasets/201005-00001/rows?limit=0", method: .get) { response in
+            try await client.execute(uri: "/api/v1/datasets/201005-00001/rows?limit=0", method: .get, headers: [.origin: "https://app.example"]) { response in
                 #expect(response.status == .badRequest && response.headers[.accessControlAllowOrigin] == "*")
                 #expect(response.headers[.accessControlExposeHeaders]?.contains("ETag") == true)
             }
