@@ -88,11 +88,16 @@ public struct OpenApplication: Sendable, Codable, Equatable {
 
 /// Who may read a conditionally open dataset: the holder of an approved application still in force.
 public enum OpenDataPolicy {
-    public static func checkConditional(_ entry: CatalogEntry, applications: [OpenApplication], at time: Date) throws {
-        guard entry.openType == .conditional else { return }
-        guard applications.contains(where: { $0.entryID == entry.entryID && $0.isInForce(at: time) }) else {
+    /// For conditionally open data, the approval in force that lasts longest (what the caller reads under); nil for
+    /// data open to all; refused when there is none.
+    @discardableResult
+    public static func checkConditional(_ entry: CatalogEntry, applications: [OpenApplication], at time: Date) throws -> OpenApplication? {
+        guard entry.openType == .conditional else { return nil }
+        guard let grant = applications.filter({ $0.entryID == entry.entryID && $0.isInForce(at: time) })
+            .max(by: { ($0.accessUntil ?? .distantPast) < ($1.accessUntil ?? .distantPast) }) else {
             throw HaiheError(.forbidden, code: "opendata.apply", zh: "该数据集为有条件开放，须经申请同意后方可获取（登录后在数据集页面提出申请）",
                              en: "This dataset is open on conditions: apply and be approved first (sign in and apply on the dataset's page)")
         }
+        return grant
     }
 }

@@ -291,15 +291,16 @@ struct CKANAPI: Sendable {
     func datastoreSearch(_ params: [String: Any], baseURL: String, userID: String?) async throws -> [String: Any] {
         guard let resourceID = params["resource_id"] as? String ?? params["id"] as? String else { throw Self.missing("resource_id") }
         let datasetID = resourceID.hasSuffix("-csv") ? String(resourceID.dropLast(4)) : resourceID
-        guard let entry = try await findOpen(datasetID), try await store.datasets.current(entryID: entry.entryID) != nil else {
-            throw Failure(type: "Not Found Error", zh: "未找到资源“\(resourceID)”", en: "Resource \"\(resourceID)\" was not found.", status: .notFound)
-        }
+        let notFound = Failure(type: "Not Found Error", zh: "未找到资源“\(resourceID)”", en: "Resource \"\(resourceID)\" was not found.", status: .notFound)
+        guard let entry = try await findOpen(datasetID) else { throw notFound }
         // Conditionally open data is read here exactly as through /api/v1: by the holder of an approved application in force.
         let readable: OpenDataAPI.Readable
         do {
             readable = try await openData.readable(entry, userID: userID)
         } catch let error as HaiheError where error.kind == .forbidden {
             throw Failure(type: "Authorization Error", message: error.message, status: .forbidden)
+        } catch let error as HaiheError where error.kind == .notFound {
+            throw notFound  // no data published yet
         }
         let (version, fields) = (readable.version, readable.fields)
         var parameters: [(String, String)] = []

@@ -18,6 +18,8 @@ struct OpenDataAPI: Sendable {
         var entry: CatalogEntry
         var version: DatasetVersion
         var fields: [FieldDefinition]
+        /// For conditionally open data, the caller's approval it is read under.
+        var grant: OpenApplication? = nil
     }
 
     func addRoutes(to router: Router<HaiheRequestContext>) {
@@ -157,7 +159,10 @@ struct OpenDataAPI: Sendable {
         }
 
         router.route(.get, "/api/v1/open-applications", .openDataApplications, guard: `guard`) { _, context -> ApplicationList in
-            ApplicationList(items: try await views(try await received(context)))
+            guard let received = try await received(context) else {
+                throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
+            }
+            return ApplicationList(items: try await views(received.applications))
         }
 
         router.route(.post, "/api/v1/open-applications/{id}/approve", .openDataAnswer, guard: `guard`) { request, context -> Response in
@@ -177,16 +182,15 @@ struct OpenDataAPI: Sendable {
 
     // The steps of an application, shared by the API and the console pages.
 
-    /// The applications a provider received (the regulator and auditors: all), identity numbers masked.
-    func received(_ context: HaiheRequestContext) async throws -> [OpenApplication] {
+    /// The applications a provider received, or all of them for the regulator and auditors (`all`), identity numbers
+    /// masked; nil for anyone else (a citizen has only "my applications").
+    func received(_ context: HaiheRequestContext) async throws -> (applications: [OpenApplication], all: Bool)? {
         let subject = try await `guard`.subject(.openDataApplications, context)
         if AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed {
-            return try await store.openApplications.list().map(\.masked)
+            return (try await store.openApplications.list().map(\.masked), true)
         }
-        guard subject.roles.contains(.provider) else {
-            throw HaiheError(.forbidden, code: "auth.forbidden", zh: "仅数据提供单位可查看收到的开放申请", en: "Only providers see the applications they received")
-        }
-        return try await store.openApplications.list(providerID: subject.organizationID).map(\.masked)
+        guard subject.roles.contains(.provider) else { return nil }
+        return (try await store.openApplications.list(providerID: subject.organizationID).map(\.masked), false)
     }
 
     /// Approval with the end of the period (a date or instant, required) and optional terms; answered masked.
@@ -288,16 +292,17 @@ struct OpenDataAPI: Sendable {
     }
 
     func readable(_ entry: CatalogEntry, userID: String?) async throws -> Readable {
+        var grant: OpenApplication?
         if entry.openType == .conditional {
             let applications = try await store.openApplications.approved(entryID: entry.entryID, applicantUserID: userID ?? "")
-            try OpenDataPolicy.checkConditional(entry, applications: applications, at: clock.now())
+            grant = try OpenDataPolicy.checkConditional(entry, applications: applications, at: clock.now())
         }
         guard let version = try await store.datasets.current(entryID: entry.entryID) else {
             throw HaiheError(.notFound, code: "dataset_version.not_found", zh: "该数据集尚未发布数据：\(entry.resourceCode)",
                              en: "This dataset has no published data yet: \(entry.resourceCode)")
         }
         let fields = try await store.catalog.find(id: version.catalogVersionID)?.fields ?? entry.fields
-        return Readable(entry: entry, version: version, fields: fields)
+        return Readable(entry: entry, version: version, fields: fields, grant: grant)
     }
 
     func accessNote(_ entry: CatalogEntry, _ context: HaiheRequestContext) async throws -> String {

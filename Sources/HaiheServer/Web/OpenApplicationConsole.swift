@@ -78,9 +78,7 @@ struct OpenApplicationConsole: Sendable {
         """]
 
         // Providers (their organisation's) and oversight (all) see what was received.
-        let oversees = AccessPolicy.decide(subject, .openDataApplications, on: SharingAPI.everyOrganization).isAllowed
-        if oversees || subject.roles.contains(.provider) {
-            let received = try await openData.received(context)
+        if let (received, oversees) = try await openData.received(context) {
             let rows: [HTML] = received.map { application in
                 let cell: HTML
                 if application.status == .pending,

@@ -239,9 +239,7 @@ struct Portal: Sendable {
             let base = "/api/v1/datasets/\(entry.resourceCode)"
             // Conditionally open data is read with the approved applicant's key: the page says until when, and on what terms.
             var key = ""
-            if entry.openType == .conditional, let userID = context.identity?.user.id,
-               let grant = try await store.openApplications.approved(entryID: entry.entryID, applicantUserID: userID)
-                .filter({ $0.isInForce(at: openData.clock.now()) }).max(by: { ($0.accessUntil ?? .distantPast) < ($1.accessUntil ?? .distantPast) }) {
+            if let grant = readable.grant {
                 let until = grant.accessUntil.map { CivilDay(instant: $0).description } ?? ""
                 let terms: HTML = grant.terms.map { lang.english ? " Terms: \($0)" as HTML : "条件：\($0)" as HTML } ?? ""
                 sections.append("""
